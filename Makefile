@@ -1,0 +1,47 @@
+# One command each: `make demo` runs the robot on the bundled mock portal, `make test` runs
+# every check. Both set up .venv (pinned by constraints.txt) and a browser when needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP) browser
+
+browser: $(STAMP)
+	$(BIN)/emsys-rpa browser --install
+
+demo: setup
+	$(BIN)/emsys-rpa demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy src
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	@# The robot waits for conditions, never for a fixed time (the mock portal may sleep).
+	@if grep -rnE 'wait_for_timeout\(|time\.sleep\(|asyncio\.sleep\(' src/emsys_rpa \
+	    --include='*.py' | grep -v '/mockportal/'; then \
+	  echo "lint: fixed sleeps found in the robot's code (wait for a condition instead)"; \
+	  exit 1; fi
+
+pytest: setup
+	$(BIN)/python -m pytest
+
+test: setup lint pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run_benchmarks.py
+
+screenshots: setup
+	$(BIN)/python scripts/take_screenshots.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache runs

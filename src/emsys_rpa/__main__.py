@@ -1,0 +1,3 @@
+from emsys_rpa.cli import main
+
+main()

@@ -1,0 +1,70 @@
+"""The ``emsys-rpa`` command: registers the sub-commands and maps errors to exit codes once.
+
+Each sub-command lives in ``emsys_rpa.commands.<name>`` and returns an ``ExitStatus``; any
+``EmsysError`` that escapes is printed as one clear line (plus its hint) with its exit status.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from emsys_rpa import __version__
+from emsys_rpa.commands import browser, check, demo, mock_portal, run, runs
+from emsys_rpa.errors import EmsysError, ExitStatus
+from emsys_rpa.logging_setup import scrub_text
+
+app = typer.Typer(
+    name="emsys-rpa",
+    help="Schedule EMSYS Portal alerts and invoice e-mails, unattended, and verify dispatch.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"emsys-rpa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Schedule EMSYS Portal alerts and invoice e-mails, unattended, and verify dispatch."""
+
+
+app.command("run")(run.command)
+app.command("demo")(demo.command)
+app.command("check")(check.command)
+app.command("runs")(runs.command)
+app.command("mock-portal")(mock_portal.command)
+app.command("browser")(browser.command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except EmsysError as exc:
+        print(f"emsys-rpa: error: {scrub_text(str(exc))}", file=sys.stderr)
+        sys.exit(int(exc.exit_status))
+    except click.exceptions.Abort:
+        print("emsys-rpa: interrupted", file=sys.stderr)
+        sys.exit(int(ExitStatus.INTERRUPTED))
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(int(ExitStatus.CONFIG_ERROR))
+    except KeyboardInterrupt:
+        print("emsys-rpa: interrupted", file=sys.stderr)
+        sys.exit(int(ExitStatus.INTERRUPTED))
+    sys.exit(int(result) if isinstance(result, int) else 0)

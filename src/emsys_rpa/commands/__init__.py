@@ -1,0 +1,1 @@
+"""One module per sub-command; each exposes ``command`` (a typer callable returning ExitStatus)."""

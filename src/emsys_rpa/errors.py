@@ -1,0 +1,98 @@
+"""Exit statuses and the error hierarchy, mapped to each other in one place.
+
+Every failure the robot can explain is an ``EmsysError`` carrying the exit status it maps to,
+one human sentence (``message``) and, where there is one, what to do about it (``hint``).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """Process exit codes; documented in the README."""
+
+    OK = 0  # scheduled and verified (or dry run completed)
+    FAILED = 1  # a task failed, or its outcome is unknown
+    CONFIG_ERROR = 2  # configuration, usage or set-up error: nothing was attempted
+    NOT_VERIFIED = 3  # scheduled, but not seen in the history within the timeout
+    LOCKED = 4  # another run holds the lock
+    INTERRUPTED = 130  # Ctrl-C / SIGTERM
+
+
+class EmsysError(Exception):
+    """Base class: a failure with a message meant for the person reading the console."""
+
+    exit_status: ExitStatus = ExitStatus.FAILED
+
+    def __init__(self, message: str, *, hint: str | None = None, step: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.step = step
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.step:
+            text = f"[{self.step}] {text}"
+        if self.hint:
+            text = f"{text} — {self.hint}"
+        return text
+
+
+class ConfigError(EmsysError):
+    """The configuration or command line is wrong; nothing was attempted."""
+
+    exit_status = ExitStatus.CONFIG_ERROR
+
+    def __init__(self, problems: list[str] | str, *, hint: str | None = None) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems), hint=hint)
+
+
+class BrowserNotFoundError(EmsysError):
+    """No usable Chromium-family browser could be found or installed."""
+
+    exit_status = ExitStatus.CONFIG_ERROR
+
+
+class PortalUnreachableError(EmsysError):
+    """The portal could not be reached (down, DNS, TLS, wrong URL)."""
+
+
+class LoginRejectedError(EmsysError):
+    """The portal refused the credentials (never retried: portals lock accounts)."""
+
+
+class AccountLockedError(LoginRejectedError):
+    """The portal says the account is locked."""
+
+
+class SessionExpiredError(EmsysError):
+    """The portal sent us back to the login page in the middle of a run."""
+
+
+class ElementNotFoundError(EmsysError):
+    """A label/control the procedure needs was not found: the portal may have changed."""
+
+
+class OutcomeUnknownError(EmsysError):
+    """A send was attempted but whether the portal scheduled it cannot be told."""
+
+
+class NotVerifiedError(EmsysError):
+    """Scheduled, but the history did not show sending within the timeout."""
+
+    exit_status = ExitStatus.NOT_VERIFIED
+
+
+class AnotherRunInProgressError(EmsysError):
+    """Another robot run holds the lock."""
+
+    exit_status = ExitStatus.LOCKED
+
+
+class InterruptedRunError(EmsysError):
+    """The run was stopped by Ctrl-C or SIGTERM."""
+
+    exit_status = ExitStatus.INTERRUPTED

@@ -1,0 +1,113 @@
+"""What a run did, as data: the runner fills it, the console, report, ledger and notifier read it.
+
+``summary.json`` in the run folder is ``RunSummary.model_dump_json()``. The exit status is
+derived from the task outcomes in one place (``RunSummary.derive_exit_status``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from emsys_rpa.errors import ExitStatus
+
+
+class StepStatus(StrEnum):
+    OK = "ok"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class TaskStatus(StrEnum):
+    VERIFIED = "verified"  # scheduled and history shows sending started
+    NOT_VERIFIED = "not_verified"  # scheduled, history showed nothing in time
+    DRY_RUN = "dry_run"  # every screen filled, cancelled before Trimite
+    SKIPPED = "skipped"  # not asked for, or already done today (ledger)
+    FAILED = "failed"  # failed before anything was sent
+    OUTCOME_UNKNOWN = "outcome_unknown"  # Trimite may or may not have been accepted
+    NOT_RUN = "not_run"  # the run stopped before reaching this task
+
+
+class StepRecord(BaseModel):
+    name: str
+    status: StepStatus
+    started_at: datetime
+    duration_s: float
+    detail: str | None = None
+    screenshot: str | None = None  # path relative to the run folder
+
+
+class Verification(BaseModel):
+    since: datetime  # portal-local time noted just before Trimite (minute precision)
+    rows_seen: int = 0
+    first_sent_at: datetime | None = None
+    last_sent_at: datetime | None = None
+    statuses: dict[str, int] = Field(default_factory=dict)
+    polls: int = 0
+    duration_s: float = 0.0
+
+
+class TaskResult(BaseModel):
+    name: str  # "alerts" | "invoices"
+    status: TaskStatus = TaskStatus.NOT_RUN
+    scheduled_at: datetime | None = None
+    period_from: str | None = None  # as typed into the portal
+    period_to: str | None = None
+    verification: Verification | None = None
+    steps: list[StepRecord] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+    skip_reason: str | None = None
+
+
+class RunSummary(BaseModel):
+    run_id: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    status: str = "running"
+    exit_code: int | None = None
+    portal_url: str
+    username: str
+    dry_run: bool = False
+    browser: str | None = None
+    run_dir: str | None = None
+    tasks: list[TaskResult] = Field(default_factory=list)
+    errors: list[str] = Field(default_factory=list)
+    trace: str | None = None
+
+    def task(self, name: str) -> TaskResult:
+        for task in self.tasks:
+            if task.name == name:
+                return task
+        raise KeyError(name)
+
+    def derive_exit_status(self, error: ExitStatus | None = None) -> ExitStatus:
+        """The run's exit status from its tasks; ``error`` is a run-level failure, if any."""
+        if error is not None:
+            return error
+        statuses = {t.status for t in self.tasks}
+        if statuses & {TaskStatus.FAILED, TaskStatus.OUTCOME_UNKNOWN, TaskStatus.NOT_RUN}:
+            return ExitStatus.FAILED
+        if self.errors:
+            return ExitStatus.FAILED
+        if TaskStatus.NOT_VERIFIED in statuses:
+            return ExitStatus.NOT_VERIFIED
+        return ExitStatus.OK
+
+    def one_line(self) -> str:
+        """The single line a cron mail or a clerk reads first."""
+        parts = []
+        for t in self.tasks:
+            text = f"{t.name} {t.status.value}"
+            if t.verification and t.verification.rows_seen:
+                text += f" ({t.verification.rows_seen} rows seen)"
+            parts.append(text)
+        where = f"; report: {self.run_dir}" if self.run_dir else ""
+        return f"emsys-rpa {self.status.upper()} (exit {self.exit_code}): {', '.join(parts)}{where}"
+
+    def write(self, run_dir: Path) -> Path:
+        path = run_dir / "summary.json"
+        path.write_text(self.model_dump_json(indent=2), encoding="utf-8")
+        return path

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from emsys_rpa import browser
+from emsys_rpa.browser import LAUNCH_ARGS, BrowserChoice, find_browser
+from emsys_rpa.errors import BrowserNotFoundError, ExitStatus
+
+
+def test_explicit_executable_wins(tmp_path: Path) -> None:
+    exe = tmp_path / "chrome"
+    exe.write_bytes(b"\x7fELF" + b"\0" * 8000)
+    choice = find_browser(exe)
+    assert choice.executable_path == str(exe)
+    assert choice.launch_kwargs()["executable_path"] == str(exe)
+    assert set(LAUNCH_ARGS) <= set(choice.launch_kwargs()["args"])
+
+
+def test_missing_explicit_executable_names_the_setting(tmp_path: Path) -> None:
+    with pytest.raises(BrowserNotFoundError) as info:
+        find_browser(tmp_path / "nope")
+    assert "EMSYS_BROWSER_EXECUTABLE" in str(info.value)
+    assert info.value.exit_status is ExitStatus.CONFIG_ERROR
+
+
+def test_channel_is_passed_through() -> None:
+    assert find_browser(channel="msedge").launch_kwargs()["channel"] == "msedge"
+
+
+def test_nothing_found_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser, "_playwright_chromium", lambda: None)
+    monkeypatch.setattr(browser, "_system_executable", lambda: None)
+    monkeypatch.setattr(browser, "_windows_edge", lambda: False)
+    with pytest.raises(BrowserNotFoundError) as info:
+        find_browser()
+    assert "apt-get install -y chromium" in str(info.value)
+
+
+def test_snap_shim_is_not_a_browser(tmp_path: Path) -> None:
+    shim = tmp_path / "chromium-browser"
+    shim.write_text("#!/bin/sh\necho 'Command requires the chromium snap to be installed'\n")
+    assert not browser._is_real_browser(str(shim))
+
+
+def test_pytest_playwright_uses_the_robots_browser(
+    browser_choice: BrowserChoice, page: Page
+) -> None:
+    page.set_content("<label>Utilizator <input></label><button>Intră</button>")
+    page.get_by_label("Utilizator").fill("clerk")
+    assert page.get_by_label("Utilizator").input_value() == "clerk"
+    assert browser_choice.source
