@@ -52,3 +52,48 @@ def test_pytest_playwright_uses_the_robots_browser(
     page.get_by_label("Utilizator").fill("clerk")
     assert page.get_by_label("Utilizator").input_value() == "clerk"
     assert browser_choice.source
+
+
+def test_ensure_browser_installs_with_apt_as_root_then_finds_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    installed: list[list[str]] = []
+    found = {"path": None}
+
+    def fake_run(cmd: list[str], **_: object) -> object:
+        installed.append(cmd)
+        if cmd[:2] == ["apt-get", "install"]:
+            found["path"] = "/usr/bin/chromium"
+
+        class Done:
+            returncode = 0
+
+        return Done()
+
+    monkeypatch.setattr(browser, "_playwright_chromium", lambda: None)
+    monkeypatch.setattr(browser, "_system_executable", lambda: found["path"])
+    monkeypatch.setattr(browser, "_windows_edge", lambda: False)
+    monkeypatch.setattr(browser.platform, "system", lambda: "Linux")
+    monkeypatch.setattr(browser.os, "geteuid", lambda: 0, raising=False)
+    monkeypatch.setattr(browser.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(browser.subprocess, "run", fake_run)
+    choice = browser.ensure_browser()
+    assert choice.executable_path == "/usr/bin/chromium"
+    assert ["apt-get", "install", "-y", "-qq", "chromium"] in installed
+
+
+def test_ensure_browser_gives_advice_when_install_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Failed:
+        returncode = 1
+
+    monkeypatch.setattr(browser, "_playwright_chromium", lambda: None)
+    monkeypatch.setattr(browser, "_system_executable", lambda: None)
+    monkeypatch.setattr(browser, "_windows_edge", lambda: False)
+    monkeypatch.setattr(browser.platform, "system", lambda: "Linux")
+    monkeypatch.setattr(browser.os, "geteuid", lambda: 1000, raising=False)
+    monkeypatch.setattr(browser.subprocess, "run", lambda *a, **k: Failed())
+    with pytest.raises(BrowserNotFoundError) as info:
+        browser.ensure_browser()
+    text = str(info.value)
+    assert "playwright install chromium" in text  # what was tried
+    assert "sudo apt-get install -y chromium" in text  # what to do
