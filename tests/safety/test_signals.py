@@ -1,0 +1,111 @@
+"""SIGTERM takes the same orderly path as Ctrl-C: cleanup runs, exit status is non-zero."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from emsys_rpa.signals import TerminatedBySignal, sigterm_as_interrupt
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+
+# Mimics the run command: cleanup in `finally`, exit 130 on KeyboardInterrupt.
+# argv: <marker file> <"guarded"|"unguarded">
+SCRIPT = """
+import contextlib, sys
+from pathlib import Path
+from emsys_rpa.signals import sigterm_as_interrupt
+marker = Path(sys.argv[1])
+guard = sigterm_as_interrupt() if sys.argv[2] == "guarded" else contextlib.nullcontext()
+try:
+    with guard:
+        try:
+            print("ready", flush=True)
+            sys.stdin.read()
+        finally:
+            marker.write_text("browser closed; ledger written\\n")
+except KeyboardInterrupt as exc:
+    with marker.open("a") as fh:
+        fh.write(f"interrupted: {exc}\\n")
+    sys.exit(130)
+"""
+
+
+def _start(marker: Path, mode: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(marker), mode],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def test_sigterm_runs_the_keyboard_interrupt_path(tmp_path: Path) -> None:
+    marker = tmp_path / "marker.txt"
+    proc = _start(marker, "guarded")
+    try:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 130
+    finally:
+        proc.kill()
+    assert marker.read_text().splitlines() == [
+        "browser closed; ledger written",
+        "interrupted: stopped by SIGTERM",
+    ]
+
+
+def test_without_the_guard_sigterm_kills_without_cleanup(tmp_path: Path) -> None:
+    # The control case: what cron's timeout does to an unguarded run.
+    marker = tmp_path / "marker.txt"
+    proc = _start(marker, "unguarded")
+    try:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == -signal.SIGTERM
+    finally:
+        proc.kill()
+    assert not marker.exists()
+
+
+def test_in_process_sigterm_raises_keyboard_interrupt_and_handler_is_restored() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt) as info, sigterm_as_interrupt():
+        signal.raise_signal(signal.SIGTERM)
+        pytest.fail("the signal should have interrupted the block")
+    assert isinstance(info.value, TerminatedBySignal)
+    assert info.value.signal_name == "SIGTERM"
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_a_repeated_sigterm_does_not_cut_the_shutdown_short() -> None:
+    cleaned = False
+    with pytest.raises(TerminatedBySignal), sigterm_as_interrupt():
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        finally:
+            signal.raise_signal(signal.SIGTERM)  # a second kill while we clean up
+            cleaned = True
+    assert cleaned
+
+
+def test_outside_the_main_thread_it_does_nothing() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    seen: list[object] = []
+
+    def worker() -> None:
+        with sigterm_as_interrupt():
+            seen.append(signal.getsignal(signal.SIGTERM))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join(timeout=10)
+    assert seen == [before]
