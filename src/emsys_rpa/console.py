@@ -1,0 +1,310 @@
+"""What a person running the robot sees on the console.
+
+Three ways to show progress, chosen once per run by ``make_observer``:
+
+- on a terminal, a live step list (spinner and elapsed time for the running step);
+- anywhere else (cron mail, systemd journal, CI log), one plain line per finished step, with no
+  colours, spinners or cursor movement, so that the log reads top to bottom;
+- with ``--quiet``, nothing until ``print_final`` writes the one line a cron mail needs.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Self, TextIO
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.live import Live
+from rich.spinner import Spinner
+from rich.table import Table
+from rich.text import Text
+
+from emsys_rpa.errors import ExitStatus
+from emsys_rpa.logging_setup import redactor
+from emsys_rpa.report import (
+    Level,
+    effective_exit_code,
+    fmt_duration,
+    headline,
+    report_path,
+    safe_url,
+    show_trace_command,
+    task_duration,
+    task_label,
+    task_status_level,
+    trace_path,
+)
+from emsys_rpa.summary import RunSummary, StepRecord, StepStatus, TaskResult
+
+_STYLE: dict[Level, str] = {"ok": "green", "info": "cyan", "warn": "yellow", "fail": "red"}
+_STEP_MARK = {StepStatus.OK: "✓", StepStatus.FAILED: "✗", StepStatus.SKIPPED: "–"}
+_STEP_STYLE = {StepStatus.OK: "green", StepStatus.FAILED: "bold red", StepStatus.SKIPPED: "dim"}
+# Non-terminal output is read in mails and log viewers: wide enough for paths, never wrapped.
+_PLAIN_WIDTH = 120
+
+
+class ConsoleObserver:
+    """A RunObserver that is also a context manager (entering it starts the display)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        return None
+
+    def run_started(self, summary: RunSummary) -> None:
+        return None
+
+    def step_started(self, task: str, step: str) -> None:
+        return None
+
+    def step_finished(self, task: str, record: StepRecord) -> None:
+        return None
+
+    def task_finished(self, result: TaskResult) -> None:
+        return None
+
+    def run_finished(self, summary: RunSummary) -> None:
+        return None
+
+
+class QuietObserver(ConsoleObserver):
+    """--quiet: progress is in run.log.jsonl; the console gets only the final line."""
+
+
+def _clock() -> str:
+    return datetime.now().strftime("%H:%M:%S")
+
+
+def _where(task: str, step: str) -> str:
+    return f"{task}: {step}" if task else step
+
+
+def _run_intro(summary: RunSummary) -> str:
+    mode = " (dry run: nothing will be sent)" if summary.dry_run else ""
+    return (
+        f"emsys-rpa run {summary.run_id}: {safe_url(summary.portal_url)} "
+        f"as {summary.username}{mode}"
+    )
+
+
+class PlainObserver(ConsoleObserver):
+    """One line per finished step: for logs, pipes and mail, never for a live terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def _line(self, text: str) -> None:
+        self._stream.write(redactor.scrub(text) + "\n")
+        self._stream.flush()
+
+    def run_started(self, summary: RunSummary) -> None:
+        self._line(f"{_clock()} {_run_intro(summary)}")
+
+    def step_finished(self, task: str, record: StepRecord) -> None:
+        detail = f" - {record.detail}" if record.detail else ""
+        self._line(
+            f"{_clock()} {_where(task, record.name)}: {record.status.value} "
+            f"({fmt_duration(record.duration_s)}){detail}"
+        )
+
+    def task_finished(self, result: TaskResult) -> None:
+        rows = ""
+        if result.verification is not None and result.verification.rows_seen:
+            rows = f", {result.verification.rows_seen} rows seen"
+        reason = f" ({result.skip_reason})" if result.skip_reason else ""
+        self._line(f"{_clock()} {result.name}: {result.status.value}{rows}{reason}")
+
+
+@dataclass
+class _Row:
+    task: str
+    step: str
+    started: float = field(default_factory=time.monotonic)
+    record: StepRecord | None = None
+    spinner: Spinner = field(default_factory=lambda: Spinner("dots", style="cyan"))
+
+
+class LiveObserver(ConsoleObserver):
+    """A live step list on a terminal: a spinner and the elapsed time on the running step."""
+
+    def __init__(self, console: Console) -> None:
+        self._console = console
+        self._rows: list[_Row] = []
+        self._task_lines: dict[int, Text] = {}  # after row index → task outcome line
+        self._live = Live(
+            self, console=console, refresh_per_second=8, transient=False, auto_refresh=True
+        )
+        self._started = False
+
+    def __rich__(self) -> RenderableType:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=2)
+        grid.add_column()
+        grid.add_column(justify="right", style="dim")
+        grid.add_column(style="dim", overflow="fold")
+        for index, row in enumerate(self._rows):
+            if row.record is None:
+                elapsed = fmt_duration(time.monotonic() - row.started)
+                grid.add_row(row.spinner, _where(row.task, row.step), elapsed, "")
+            else:
+                rec = row.record
+                mark = Text(_STEP_MARK[rec.status], style=_STEP_STYLE[rec.status])
+                detail = redactor.scrub(rec.detail) if rec.detail else ""
+                grid.add_row(mark, _where(row.task, rec.name), fmt_duration(rec.duration_s), detail)
+            if index in self._task_lines:
+                grid.add_row("", self._task_lines[index], "", "")
+        return grid
+
+    def _start(self) -> None:
+        if not self._started:
+            self._started = True
+            self._live.start()
+
+    def close(self) -> None:
+        if self._started:
+            self._started = False
+            self._live.stop()
+
+    def run_started(self, summary: RunSummary) -> None:
+        self._start()
+        self._console.print(Text(redactor.scrub(_run_intro(summary)), style="bold"))
+
+    def step_started(self, task: str, step: str) -> None:
+        self._start()
+        self._rows.append(_Row(task=task, step=step))
+        self._live.refresh()
+
+    def step_finished(self, task: str, record: StepRecord) -> None:
+        self._start()
+        running = [r for r in reversed(self._rows) if r.record is None and r.task == task]
+        row = next((r for r in running if r.step == record.name), running[0] if running else None)
+        if row is None:
+            row = _Row(task=task, step=record.name)
+            self._rows.append(row)
+        row.record = record
+        self._live.refresh()
+
+    def task_finished(self, result: TaskResult) -> None:
+        level = task_status_level(result.status)
+        text = f"→ {task_label(result.name)}: {result.status.value}"
+        if result.verification is not None and result.verification.rows_seen:
+            text += f" ({result.verification.rows_seen} rows seen)"
+        if result.skip_reason:
+            text += f" ({redactor.scrub(result.skip_reason)})"
+        self._task_lines[len(self._rows) - 1] = Text(text, style=f"bold {_STYLE[level]}")
+        self._live.refresh()
+
+    def run_finished(self, summary: RunSummary) -> None:
+        # Stop before the caller prints the final table, so the two never interleave.
+        self.close()
+
+
+def _is_live_terminal(console: Console) -> bool:
+    return console.is_terminal and not console.is_dumb_terminal
+
+
+def make_observer(*, quiet: bool, stream: TextIO | None = None) -> ConsoleObserver:
+    """The progress display for this run (use it as a context manager around the run)."""
+    if quiet:
+        return QuietObserver()
+    out = stream if stream is not None else sys.stdout
+    console = Console(file=out)
+    if _is_live_terminal(console):
+        return LiveObserver(console)
+    return PlainObserver(out)
+
+
+def _final_console(stream: TextIO) -> Console:
+    console = Console(file=stream, highlight=False, emoji=False)
+    if _is_live_terminal(console):
+        return console
+    return Console(
+        file=stream,
+        highlight=False,
+        emoji=False,
+        no_color=True,
+        color_system=None,
+        force_terminal=False,
+        width=_PLAIN_WIDTH,
+    )
+
+
+def _sent_time(value: datetime | None, day: datetime) -> str:
+    if value is None:
+        return "–"
+    same_day = value.date() == day.date()
+    return value.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+
+
+def _summary_table(summary: RunSummary, *, plain: bool) -> Table:
+    table = Table(box=box.ASCII2 if plain else box.ROUNDED, show_edge=not plain)
+    table.add_column("task")
+    table.add_column("status")
+    table.add_column("rows seen", justify="right")
+    table.add_column("first sent")
+    table.add_column("last sent")
+    table.add_column("duration", justify="right")
+    for task in summary.tasks:
+        v = task.verification
+        status = task.status.value + (f" ({task.skip_reason})" if task.skip_reason else "")
+        table.add_row(
+            task.name,
+            Text(redactor.scrub(status), style=_STYLE[task_status_level(task.status)]),
+            str(v.rows_seen) if v else "–",
+            _sent_time(v.first_sent_at if v else None, summary.started_at),
+            _sent_time(v.last_sent_at if v else None, summary.started_at),
+            fmt_duration(task_duration(task)),
+        )
+    return table
+
+
+def print_final(summary: RunSummary, *, quiet: bool, stream: TextIO | None = None) -> None:
+    """The end of the run on the console: table, errors, report path; quiet: one line."""
+    out = stream if stream is not None else sys.stdout
+    if quiet:
+        out.write(redactor.scrub(summary.one_line()) + "\n")
+        out.flush()
+        return
+    console = _final_console(out)
+    plain = not _is_live_terminal(console)
+    head = headline(summary)
+    console.print(
+        Text.assemble((head.title, f"bold {_STYLE[head.level]}"), " — ", redactor.scrub(head.text)),
+        soft_wrap=True,
+    )
+    if summary.tasks:
+        console.print(_summary_table(summary, plain=plain))
+    errors = list(summary.errors) + [
+        f"{task.name}: {error}" for task in summary.tasks for error in task.errors
+    ]
+    for error in errors:
+        console.print(Text(f"error: {redactor.scrub(error)}", style="red"), soft_wrap=True)
+    trace = trace_path(summary)
+    if trace is not None and effective_exit_code(summary) != ExitStatus.OK:
+        console.print(f"Trace: {show_trace_command(trace)}", soft_wrap=True, markup=False)
+    report = report_path(summary)
+    if report is not None and report.is_file():
+        console.print(f"Report: {_display_path(report)}", soft_wrap=True, markup=False)
+    elif summary.run_dir:
+        console.print(f"Run folder: {summary.run_dir}", soft_wrap=True, markup=False)
+    console.print(Text(redactor.scrub(summary.one_line())), soft_wrap=True)
+
+
+def _display_path(path: Path) -> str:
+    # An absolute path can be pasted into a file manager or a browser from any folder.
+    return str(path.absolute())
