@@ -112,7 +112,7 @@ def headline(summary: RunSummary) -> Headline:
     return Headline(
         "fail",
         "FAILED",
-        "A task failed or did not run: see the errors, and the screenshots in the report.",
+        "A task failed or did not run: see the errors and their screenshots.",
     )
 
 
