@@ -119,7 +119,7 @@ def _all_errors(summary: RunSummary) -> list[str]:
 
 def _subject(summary: RunSummary, head: Headline) -> str:
     tasks = ", ".join(f"{t.name} {t.status.value}" for t in summary.tasks) or "no task ran"
-    return f"[emsys-rpa] {head.title}: {tasks} (run {summary.run_id})"
+    return f"[emsys-rpa] {head.title} {summary.started_at:%Y-%m-%d}: {tasks}"
 
 
 def email_body(summary: RunSummary, report: Path | None, *, attached: bool) -> str:
@@ -179,7 +179,12 @@ def build_email(
             maintype="text",
             subtype="html",
             filename=f"emsys-rpa-report-{summary.run_id}.html",
+            params={"charset": "utf-8"},
         )
+    # Python folds a header that fits on a continuation line right after "Subject:", which
+    # some clients show with a leading space; RFC 5322 allows 998 characters, so use more
+    # room for headers (the body is already encoded at this point and keeps its lines).
+    msg.policy = msg.policy.clone(max_line_length=200)
     return msg
 
 
