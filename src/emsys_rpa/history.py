@@ -1,0 +1,182 @@
+"""Reading a history grid (Istoric alerte, Istoric facturi E-mail/SMS) once it is plain text.
+
+The page object hands over the header cells and the rows' cell texts; everything here is pure:
+which column holds the send date, how the portal writes dates (dd/mm/yyyy HH:MM, with or
+without seconds, in the portal's time zone), which way the grid is sorted, and which rows are
+new since the moment Trimite was pressed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from enum import StrEnum
+
+from emsys_rpa.textmatch import fold
+
+# Day first, as the portal and the manual write it; ISO as a fallback for a changed portal.
+_DMY = re.compile(
+    r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?!\d)"
+)
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?(?!\d)")
+
+# Header words of the columns the robot reads, in order of preference (folded).
+SEND_DATE_HEADERS = (
+    "data trimitere e-mail",
+    "data trimitere email",
+    "data trimiterii",
+    "data trimitere",
+    "data transmitere",
+    "data transmiterii",
+    "trimis la",
+    "data expediere",
+    "data",
+)
+# A date column that is never the send date (the alert configuration table has one).
+NOT_SEND_DATE_HEADERS = ("ultima modificare", "modificare", "emitere", "scadent", "creare")
+STATUS_HEADERS = ("stare", "status", "starea")
+
+
+class Order(StrEnum):
+    NEWEST_FIRST = "newest_first"
+    OLDEST_FIRST = "oldest_first"
+    UNKNOWN = "unknown"
+
+
+def parse_portal_datetime(text: str, tz: tzinfo) -> datetime | None:
+    """The first date-time in ``text`` as an aware datetime in ``tz``; None if there is none.
+
+    A date without a time is read as midnight: such a row can only be counted if the robot
+    started sending at midnight, which keeps a date-only grid from "verifying" too early.
+    """
+    match = _DMY.search(text)
+    if match:
+        day, month, year, hour, minute, second = match.groups()
+    else:
+        match = _ISO.search(text)
+        if not match:
+            return None
+        year, month, day, hour, minute, second = match.groups()
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None
+
+
+def find_column(headers: Sequence[str], wanted: Sequence[str], avoid: Sequence[str] = ()) -> int:
+    """Index of the first header matching the earliest entry of ``wanted``; -1 if none."""
+    folded = [fold(h) for h in headers]
+    for name in wanted:
+        key = fold(name)
+        for index, header in enumerate(folded):
+            if key in header and not any(fold(bad) in header for bad in avoid):
+                return index
+    return -1
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    cells: tuple[str, ...]
+    sent_at: datetime | None
+    status: str | None = None
+
+
+@dataclass
+class HistoryPage:
+    """One page of the grid, parsed."""
+
+    headers: tuple[str, ...]
+    rows: list[HistoryRow] = field(default_factory=list)
+    date_column: int = -1
+
+    @property
+    def dates(self) -> list[datetime]:
+        return [r.sent_at for r in self.rows if r.sent_at is not None]
+
+    @property
+    def order(self) -> Order:
+        return detect_order(self.dates)
+
+
+def parse_grid(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    tz: tzinfo,
+    *,
+    date_headers: Sequence[str] = SEND_DATE_HEADERS,
+) -> HistoryPage:
+    """Turn a grid's texts into rows with their send time (None where the cell has no date).
+
+    Without a recognisable date header, the first cell of each row that holds a date is used.
+    Rows whose cell count differs from the header's (pager rows, "no records" rows) are kept
+    only if they hold a date.
+    """
+    heads = tuple(h.strip() for h in headers)
+    date_col = find_column(heads, date_headers, NOT_SEND_DATE_HEADERS)
+    status_col = find_column(heads, STATUS_HEADERS)
+    parsed: list[HistoryRow] = []
+    for raw in rows:
+        cells = tuple(c.strip() for c in raw)
+        if not any(cells):
+            continue
+        sent_at: datetime | None = None
+        if 0 <= date_col < len(cells):
+            sent_at = parse_portal_datetime(cells[date_col], tz)
+        elif date_col < 0:
+            sent_at = next(
+                (d for d in (parse_portal_datetime(c, tz) for c in cells) if d is not None), None
+            )
+        if heads and len(cells) != len(heads) and sent_at is None:
+            continue
+        status = cells[status_col] if 0 <= status_col < len(cells) else None
+        parsed.append(HistoryRow(cells, sent_at, status or None))
+    return HistoryPage(heads, parsed, date_col)
+
+
+def detect_order(dates: Sequence[datetime]) -> Order:
+    """Which way the grid is sorted, judged from its dated rows."""
+    if len(dates) < 2 or dates[0] == dates[-1]:
+        return Order.UNKNOWN
+    return Order.NEWEST_FIRST if dates[0] > dates[-1] else Order.OLDEST_FIRST
+
+
+def is_new(row: HistoryRow, since: datetime) -> bool:
+    """Sent at or after ``since``'s minute (the portal may round to minutes)."""
+    if row.sent_at is None:
+        return False
+    return row.sent_at.replace(second=0, microsecond=0) >= since.replace(second=0, microsecond=0)
+
+
+@dataclass
+class Tally:
+    """What the new rows across the pages read so far add up to."""
+
+    rows_seen: int = 0
+    first_sent_at: datetime | None = None
+    last_sent_at: datetime | None = None
+    statuses: Counter[str] = field(default_factory=Counter)
+
+    def add(self, rows: Sequence[HistoryRow], since: datetime) -> int:
+        """Count the new rows of one page; return how many there were."""
+        new = [r for r in rows if is_new(r, since)]
+        for row in new:
+            assert row.sent_at is not None
+            self.rows_seen += 1
+            if self.first_sent_at is None or row.sent_at < self.first_sent_at:
+                self.first_sent_at = row.sent_at
+            if self.last_sent_at is None or row.sent_at > self.last_sent_at:
+                self.last_sent_at = row.sent_at
+            if row.status:
+                self.statuses[row.status] += 1
+        return len(new)

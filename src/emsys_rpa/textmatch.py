@@ -1,0 +1,113 @@
+"""Matching Romanian labels the way a person reads them: diacritics, case and spacing ignored.
+
+The manual writes the same label with and without diacritics ("Funcționalități" and
+"Functionalitati"), and Romanian text in the wild mixes comma-below letters (ș ț) with cedilla
+ones (ş ţ). ``label_regex`` turns a label into a pattern that accepts every such spelling.
+
+The pattern is sent to the browser by Playwright (``get_by_role(name=...)``, ``has_text=...``),
+which rebuilds it there as ``new RegExp(source, flags)``: it must therefore be valid in both
+Python's ``re`` and JavaScript (without the ``u`` flag). It only uses literal characters,
+character classes, ``\\s``, ``(?:…)``, ``|``, ``^``/``$`` and escapes of syntax characters, which
+mean the same in both.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+# Each base letter (after folding) and every way it is written on Romanian screens, both cases.
+# Decomposed spellings (base letter + combining mark) are covered by the optional mark class.
+_VARIANTS: dict[str, str] = {
+    "a": "aăâàáAĂÂÀÁ",
+    "i": "iîíIÎÍ",
+    "s": "sșşSȘŞ",
+    "t": "tțţTȚŢ",
+    "e": "eéèEÉÈ",
+    "o": "oóòOÓÒ",
+    "u": "uúùUÚÙ",
+}
+# Combining marks a decomposed "s" + U+0326 (or a, i + U+0302/U+0306) leaves behind.
+_COMBINING = "[\\u0300-\\u036f]?"
+# Characters with a meaning in regex syntax, escaped identically in Python and JavaScript.
+_SYNTAX = set("^$\\.*+?()[]{}|/")
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+
+# Close controls of a window: the "X" family and the words a portal puts on such a button.
+CLOSE_WORDS = ("x", "×", "✕", "✖", "╳", "Închide", "Inchide", "Close", "Închidere")
+CANCEL_WORDS = ("Renunț", "Renunta", "Renunțare", "Anulează", "Anulare", "Cancel")
+
+
+def fold(text: str) -> str:
+    """Lower-case, diacritics removed, runs of whitespace collapsed: for comparing read-backs."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.lower().split())
+
+
+def _char_pattern(ch: str) -> str:
+    if ch in _VARIANTS:
+        return f"[{_VARIANTS[ch]}]{_COMBINING}"
+    if ch.isalpha():
+        return f"[{ch}{ch.upper()}]" if ch.upper() != ch else ch
+    if ch in _DASHES:
+        # "E-mail", "E - mail", "Email": a dash is optional and may be any dash.
+        return f"\\s*[{_DASHES}]?\\s*"
+    if ch in _SYNTAX:
+        return "\\" + ch
+    return ch
+
+
+def pattern_source(label: str) -> str:
+    """The regex source (no anchors) matching ``label`` in any spelling; JS-compatible."""
+    words = fold(label).split(" ")
+    parts = ["".join(_char_pattern(ch) for ch in word) for word in words if word]
+    return "\\s+".join(parts)
+
+
+def label_regex(*labels: str, exact: bool = False) -> re.Pattern[str]:
+    """A case-insensitive pattern matching any of ``labels``, tolerant of diacritics and spaces.
+
+    ``exact``: the whole text must be the label (surrounding whitespace allowed); otherwise the
+    label may appear anywhere in the text.
+    """
+    if not labels:
+        raise ValueError("label_regex needs at least one label")
+    alternatives = [pattern_source(label) for label in labels]
+    body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+    if exact:
+        body = f"^\\s*{body}\\s*$"
+    return re.compile(body, re.IGNORECASE)
+
+
+def matches(pattern: re.Pattern[str], text: str | None) -> bool:
+    return bool(text) and pattern.search(text or "") is not None
+
+
+def contains_folded(haystack: str, needles: Iterable[str]) -> bool:
+    """True if any needle occurs in the haystack once both are folded."""
+    folded = fold(haystack)
+    return any(fold(n) in folded for n in needles)
+
+
+# XPath 1.0 has no regex and no lower-case(): translate() maps the letters instead.
+_XPATH_FROM = "ABCDEFGHIJKLMNOPQRSTUVWXYZĂÂÎȘŞȚŢăâîșşțţ\u00a0"
+_XPATH_TO = "abcdefghijklmnopqrstuvwxyzaaissttaaisstt "
+
+
+def xpath_folded_contains(expr: str, label: str) -> str:
+    """An XPath 1.0 predicate: the folded text of ``expr`` contains the folded ``label``.
+
+    ``label`` must not contain both quote characters (portal labels never do).
+    """
+    needle = fold(label)
+    quote = "'" if "'" not in needle else '"'
+    return (
+        f"contains(normalize-space(translate({expr}, '{_XPATH_FROM}', '{_XPATH_TO}')), "
+        f"{quote}{needle}{quote})"
+    )
+
+
+def xpath_folded_any(expr: str, labels: Iterable[str]) -> str:
+    return "(" + " or ".join(xpath_folded_contains(expr, label) for label in labels) + ")"
