@@ -76,6 +76,7 @@ class RunSummary(BaseModel):
     tasks: list[TaskResult] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
     trace: str | None = None
+    steps: list[StepRecord] = Field(default_factory=list)  # run-level steps: login, logout
 
     def task(self, name: str) -> TaskResult:
         for task in self.tasks:

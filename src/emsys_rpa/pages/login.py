@@ -1,0 +1,201 @@
+"""The login screen: the manual does not name its labels, so the usual ones are tried.
+
+User field: labelled Utilizator / Nume utilizator / User / E-mail…, else the form's only text
+input. Password: the password input. Submit: the button named like a login, else the form's
+submit button, else Enter. A rejected login is told by where the browser lands (still the
+login form) and by the page's error text — not by one fixed message.
+"""
+
+from __future__ import annotations
+
+import re
+from time import monotonic
+
+import structlog
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+from pydantic import SecretStr
+
+from emsys_rpa.errors import AccountLockedError, LoginRejectedError
+from emsys_rpa.logging_setup import scrub_text
+from emsys_rpa.pages.locate import TEXT_INPUT, Finder, Scope, Target, clickable
+from emsys_rpa.secrets import fill_secret, scrub
+from emsys_rpa.textmatch import fold, label_regex
+
+log = structlog.get_logger("emsys_rpa.pages.login")
+
+USER_LABELS = (
+    "Utilizator",
+    "Nume utilizator",
+    "Cont",
+    "User",
+    "Username",
+    "User name",
+    "Login",
+    "E-mail",
+    "Email",
+)
+PASSWORD_LABELS = ("Parolă", "Parola", "Password")
+SUBMIT_LABELS = (
+    "Autentificare",
+    "Autentifică-te",
+    "Conectare",
+    "Intră",
+    "Intrare",
+    "Login",
+    "Log in",
+    "Sign in",
+    "Logare",
+)
+LOGOUT_LABELS = ("Deconectare", "Delogare", "Ieșire", "Iesire", "Logout", "Log out", "Sign out")
+# Folded words of a refusal, and of a locked account among them.
+_REFUSED = re.compile(
+    r"incorect|gresit|invalid|eronat|nu exista|nu este valid|esuat|eroare|refuzat|wrong|"
+    r"failed|denied|blocat|locked|dezactivat"
+)
+_LOCKED = re.compile(r"blocat|locked|dezactivat|suspendat|disabled")
+
+
+def _password_field(scope: Scope) -> list[Locator]:
+    return [scope.locator("input[type=password]")]
+
+
+def _user_field(scope: Scope) -> list[Locator]:
+    labels = label_regex(*USER_LABELS, exact=True)
+    loose = label_regex(*USER_LABELS)
+    form = scope.locator("form").filter(has=scope.locator("input[type=password]"))
+    return [
+        scope.get_by_label(labels).and_(scope.locator(TEXT_INPUT)),
+        scope.get_by_label(loose).and_(scope.locator(TEXT_INPUT)),
+        scope.get_by_placeholder(loose),
+        form.locator(TEXT_INPUT),
+        scope.locator(TEXT_INPUT),
+    ]
+
+
+def _submit(scope: Scope) -> list[Locator]:
+    form = scope.locator("form").filter(has=scope.locator("input[type=password]"))
+    return [
+        *clickable(*SUBMIT_LABELS, text=False)(scope),
+        form.locator("[type=submit]"),
+        form.get_by_role("button"),
+    ]
+
+
+def _error_text(scope: Scope) -> list[Locator]:
+    pattern = re.compile(_REFUSED.pattern, re.IGNORECASE)
+    return [
+        scope.get_by_role("alert"),
+        scope.get_by_text(label_regex("incorect", "greșit", "invalid", "eronat", "blocat")),
+        scope.locator("p, div, span, li, td, strong, b").filter(has_text=pattern),
+    ]
+
+
+USERNAME = Target("login_username", "the user name field of the login form", _user_field)
+PASSWORD = Target("login_password", "the password field of the login form", _password_field)
+SUBMIT = Target("login_submit", "the login button", _submit)
+LOGIN_ERROR = Target("login_error", "the login error message", _error_text)
+LOGOUT = Target("logout", "the log-out link (Deconectare / Ieșire)", clickable(*LOGOUT_LABELS))
+
+
+class LoginPage:
+    def __init__(self, finder: Finder, page: Page, *, timeout_s: float) -> None:
+        self.finder = finder
+        self.page = page
+        self.timeout_s = timeout_s
+
+    def is_shown(self) -> bool:
+        """The login form is on screen (at start, or because the session expired)."""
+        return self.finder.locate(PASSWORD, self.page.frames) is not None
+
+    def login(
+        self, username: str, password: SecretStr, *, signed_in: Target, timeout_s: float
+    ) -> None:
+        """Log in; return once ``signed_in`` (e.g. the main menu) is visible.
+
+        Raises LoginRejectedError (AccountLockedError) with the portal's own words if the login
+        form comes back instead. Never retried by the caller: portals lock accounts.
+        """
+        frames = self.page.frames
+        user = self.finder.find(USERNAME, frames=lambda: frames)
+        user.locator.fill(username)
+        secret_field = self.finder.find(PASSWORD, frames=lambda: frames)
+        fill_secret(secret_field.locator, password, timeout_ms=self.timeout_s * 1000)
+        submit = self.finder.locate(SUBMIT, self.page.frames)
+        log.info("logging in", user=username)
+        try:
+            if submit is not None:
+                submit.locator.click()
+            else:
+                secret_field.locator.press("Enter")
+        except PlaywrightError as exc:
+            raise LoginRejectedError(
+                scrub(f"could not submit the login form: {exc}", password)
+            ) from None
+        self._await_outcome(password, signed_in=signed_in, timeout_s=timeout_s)
+
+    def _await_outcome(self, password: SecretStr, *, signed_in: Target, timeout_s: float) -> None:
+        deadline = monotonic() + timeout_s
+        wait_ms = 200.0
+        while True:
+            if self.finder.locate(signed_in) is not None and not self.is_shown():
+                log.info("logged in")
+                return
+            if self.is_shown():
+                refusal = self._refusal_text(password)
+                if refusal is not None:
+                    self._raise_refused(refusal)
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                break
+            try:
+                self.page.wait_for_load_state("load", timeout=min(wait_ms, remaining * 1000))
+                self.page.locator("input[type=password]").first.wait_for(
+                    state="detached", timeout=min(wait_ms, remaining * 1000)
+                )
+            except PlaywrightError:
+                pass
+            wait_ms = min(wait_ms * 2, 1000.0)
+        if self.is_shown():
+            refusal = self._refusal_text(password) or "the login form was shown again"
+            self._raise_refused(refusal)
+        raise LoginRejectedError(
+            f"after logging in, {signed_in.what} did not appear within {timeout_s:.0f} s",
+            hint=signed_in.hint(),
+        )
+
+    def _refusal_text(self, password: SecretStr) -> str | None:
+        found = self.finder.locate(LOGIN_ERROR, self.page.frames)
+        if found is None:
+            return None
+        try:
+            text = found.locator.inner_text(timeout=2000)
+        except PlaywrightError:
+            return None
+        text = " ".join(text.split())
+        if not text or (
+            "login_error" not in self.finder.selectors and not _REFUSED.search(fold(text))
+        ):
+            return None
+        return scrub_text(scrub(text[:300], password))
+
+    @staticmethod
+    def _raise_refused(text: str) -> None:
+        if _LOCKED.search(fold(text)):
+            raise AccountLockedError(
+                f"the portal says the account is locked: {text}",
+                hint="ask the portal administrator to unlock it; the robot will not retry",
+            )
+        raise LoginRejectedError(
+            f"the portal refused the login: {text}",
+            hint="check the user name and EMSYS_PASSWORD / the keyring entry; not retried",
+        )
+
+    def logout(self) -> bool:
+        """Log out if a log-out control is visible; True if one was pressed."""
+        found = self.finder.locate(LOGOUT)
+        if found is None:
+            return False
+        found.locator.click()
+        log.info("logged out")
+        return True

@@ -1,0 +1,72 @@
+"""The portal's menu: Funcționalități → Alerte, Funcționalități → Transmitere facturi → ….
+
+Menus open on hover, on click, or are always visible; the robot hovers first, clicks if the next
+entry is still hidden, and knows it arrived when the screen's own first control is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+
+import structlog
+from playwright.sync_api import Error as PlaywrightError
+
+from emsys_rpa.errors import ElementNotFoundError
+from emsys_rpa.pages.locate import Finder, Target, menu_entry
+
+log = structlog.get_logger("emsys_rpa.pages.menu")
+
+FUNCTIONALITIES = Target(
+    "menu_functionalitati",
+    "the menu entry “Funcționalități”",
+    menu_entry("Funcționalități"),
+)
+ALERTS = Target("menu_alerte", "the menu entry “Alerte”", menu_entry("Alerte"))
+INVOICE_SENDING = Target(
+    "menu_transmitere_facturi",
+    "the menu entry “Transmitere facturi”",
+    menu_entry("Transmitere facturi"),
+)
+INVOICES_BY_EMAIL = Target(
+    "menu_transmitere_facturi_email",
+    "the menu entry “Transmitere Facturi prin E-mail/SMS”",
+    menu_entry("Transmitere Facturi prin E-mail/SMS", "Transmitere Facturi prin E-mail"),
+)
+
+ALERTS_PATH = (FUNCTIONALITIES, ALERTS)
+INVOICES_PATH = (FUNCTIONALITIES, INVOICE_SENDING, INVOICES_BY_EMAIL)
+
+# How long a hover-opened submenu gets to appear before the entry is clicked instead.
+_REVEAL_S = 1.5
+
+
+def open_menu(finder: Finder, path: Sequence[Target], *, arrived: Target) -> None:
+    """Walk ``path`` and wait for ``arrived``; a second walk if the first click led nowhere."""
+    for attempt in (1, 2):
+        _walk(finder, path, force_expand=attempt > 1)
+        try:
+            finder.find(arrived)
+            return
+        except ElementNotFoundError:
+            if attempt == 2:
+                raise
+            log.info("menu: screen did not open, walking the menu again", target=arrived.what)
+
+
+def _walk(finder: Finder, path: Sequence[Target], *, force_expand: bool) -> None:
+    for index, entry in enumerate(path):
+        following = path[index + 1] if index + 1 < len(path) else None
+        if following is not None and not force_expand and finder.present(following):
+            continue  # the submenu is already open (or always visible)
+        found = finder.find(entry)
+        if following is None:
+            log.info("menu", click=entry.what)
+            found.locator.click()
+            return
+        with suppress(PlaywrightError):
+            found.locator.hover()
+        try:
+            finder.find(following, timeout_s=_REVEAL_S)
+        except ElementNotFoundError:
+            found.locator.click()

@@ -1,0 +1,124 @@
+"""The information message after Trimite: a native alert() or an HTML box with an OK button.
+
+The robot does not know which one the portal uses. It waits for whichever comes first: a native
+dialog (already answered by the ``DialogKeeper``, which keeps its text), a visible OK button (the
+box's text is read, then OK pressed), or a success sentence shown without any button.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from time import monotonic
+
+import structlog
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator
+
+from emsys_rpa.logging_setup import scrub_text
+from emsys_rpa.pages.locate import Finder, Scope, Target, clickable
+from emsys_rpa.session import DialogKeeper
+from emsys_rpa.textmatch import fold, label_regex
+
+log = structlog.get_logger("emsys_rpa.pages.message")
+
+# Folded words by which the message says how it went.
+_SUCCESS = re.compile(r"succes|programat|planificat|inregistrat|a fost (trimis|lansat|pornit)")
+_FAILURE = re.compile(r"eroare|error|esuat|nu s-?a putut|imposibil|invalid|nu a fost|failed")
+
+
+class Verdict(StrEnum):
+    SUCCESS = "success"
+    FAILURE = "failure"
+    UNCLEAR = "unclear"
+
+
+@dataclass(frozen=True)
+class InfoMessage:
+    text: str
+    via: str  # "dialog" | "box" | "page"
+    verdict: Verdict
+
+
+def judge(text: str) -> Verdict:
+    folded = fold(text)
+    if _FAILURE.search(folded):
+        return Verdict.FAILURE
+    if _SUCCESS.search(folded):
+        return Verdict.SUCCESS
+    return Verdict.UNCLEAR
+
+
+MESSAGE_OK = Target(
+    "message_ok", "the OK button of the information message", clickable("OK", loose=False)
+)
+
+
+def _success_text(scope: Scope) -> list[Locator]:
+    pattern = label_regex(
+        "programată cu succes", "programat cu succes", "a fost programată", "cu succes"
+    )
+    return [scope.get_by_role("alert").filter(has_text=pattern), scope.get_by_text(pattern)]
+
+
+MESSAGE_TEXT = Target(
+    "message_text", "the information message (“…programată cu succes”)", _success_text
+)
+
+_BOX_TEXT = """(e) => {
+  // The smallest ancestor of the OK button that says more than "OK": the message box.
+  let node = e.parentElement;
+  const own = (e.innerText || e.value || '').trim();
+  while (node && node !== document.body) {
+    const text = (node.innerText || '').trim();
+    if (text.length > own.length + 3) return text;
+    node = node.parentElement;
+  }
+  return '';
+}"""
+
+
+def await_message(
+    finder: Finder, dialogs: DialogKeeper, mark: int, *, timeout_s: float
+) -> InfoMessage | None:
+    """Wait for the information message that follows the click made after ``mark``.
+
+    Returns None if nothing recognisable appeared within ``timeout_s``: the caller then cannot
+    tell whether the portal scheduled the job.
+    """
+    deadline = monotonic() + timeout_s
+    wait_ms = 100.0
+    while True:
+        for seen in dialogs.since(mark):
+            if seen.kind == "alert":
+                log.info("information message", via="dialog", text=seen.message)
+                return InfoMessage(seen.message, "dialog", judge(seen.message))
+        found = finder.locate(MESSAGE_OK)
+        if found is not None:
+            try:
+                text = str(found.locator.evaluate(_BOX_TEXT))
+            except PlaywrightError:
+                text = ""
+            text = scrub_text(re.sub(r"\s*\bOK\s*$", "", text).strip())
+            found.locator.click()
+            finder.wait_gone(MESSAGE_OK, timeout_s=5)
+            log.info("information message", via="box", text=text)
+            return InfoMessage(text, "box", judge(text))
+        found = finder.locate(MESSAGE_TEXT)
+        if found is not None:
+            text = scrub_text(found.locator.inner_text())
+            log.info("information message", via="page", text=text)
+            return InfoMessage(text, "page", judge(text))
+        remaining = deadline - monotonic()
+        if remaining <= 0:
+            return None
+        wait = min(wait_ms, remaining * 1000)
+        pages = finder.pages()
+        if pages:
+            try:
+                ok = pages[0].get_by_role("button", name=label_regex("OK", exact=True))
+                ok.filter(visible=True).first.wait_for(state="attached", timeout=wait)
+            except PlaywrightError:
+                pass
+        wait_ms = min(wait_ms * 2, 1000.0)

@@ -1,0 +1,258 @@
+"""The browser for one run: launch, context, native dialogs, screenshots and tracing.
+
+Native dialogs: Playwright silently dismisses every dialog nobody handles, so a portal that asks
+"are you sure?" with ``confirm()`` would see its send cancelled without a word. ``DialogKeeper``
+listens on the whole context (popups included) from the start, logs each dialog's text and
+answers it by policy: alerts are acknowledged (OK is their only button), confirms are accepted
+only while the robot expects one (``expect_confirms``), anything else is dismissed.
+
+Tracing starts only after login: a trace records typed text, and the password must not be in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+import structlog
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Locator,
+    Page,
+    Playwright,
+    sync_playwright,
+)
+from playwright.sync_api import Error as PlaywrightError
+
+from emsys_rpa.browser import BrowserChoice, find_browser
+from emsys_rpa.errors import PortalUnreachableError
+from emsys_rpa.logging_setup import scrub_text
+from emsys_rpa.settings import Settings
+
+log = structlog.get_logger("emsys_rpa.session")
+
+DialogAction = Literal["accepted", "dismissed"]
+
+
+@dataclass(frozen=True)
+class SeenDialog:
+    kind: str  # alert | confirm | prompt | beforeunload
+    message: str
+    url: str
+    action: DialogAction
+    at: datetime
+
+
+@dataclass
+class DialogKeeper:
+    """Answers every native dialog of the context and remembers what it said."""
+
+    seen: list[SeenDialog] = field(default_factory=list)
+    _confirms_allowed: int = 0
+
+    def attach(self, context: BrowserContext) -> None:
+        context.on("dialog", self._on_dialog)
+
+    def mark(self) -> int:
+        """A bookmark: ``since(mark)`` returns the dialogs that appeared after it."""
+        return len(self.seen)
+
+    def since(self, mark: int) -> list[SeenDialog]:
+        return self.seen[mark:]
+
+    @contextmanager
+    def expect_confirms(self, count: int = 1) -> Iterator[None]:
+        """Accept up to ``count`` confirm() dialogs while inside the block, then refuse again."""
+        self._confirms_allowed = count
+        try:
+            yield
+        finally:
+            self._confirms_allowed = 0
+
+    def _on_dialog(self, dialog: Dialog) -> None:
+        kind = dialog.type
+        message = scrub_text(dialog.message)
+        accept = kind in ("alert", "beforeunload")
+        if kind == "confirm" and self._confirms_allowed > 0:
+            self._confirms_allowed -= 1
+            accept = True
+        action: DialogAction = "accepted" if accept else "dismissed"
+        try:
+            url = dialog.page.url if dialog.page else ""
+        except PlaywrightError:
+            url = ""
+        self.seen.append(SeenDialog(kind, message, url, action, datetime.now(UTC)))
+        log_method = log.info if accept else log.warning
+        log_method("native dialog", dialog=kind, text=message, action=action)
+        # The page may already be gone (a popup that closed itself): nothing left to answer.
+        with suppress(PlaywrightError):
+            if accept:
+                dialog.accept()
+            else:
+                dialog.dismiss()
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "shot"
+
+
+class BrowserSession:
+    """One browser, one context, the dialog keeper, screenshots into ``run_dir/screenshots``."""
+
+    def __init__(self, settings: Settings, run_dir: Path | None) -> None:
+        self.settings = settings
+        self.run_dir = run_dir
+        self.dialogs = DialogKeeper()
+        self.choice: BrowserChoice | None = None
+        self._pw: Playwright | None = None
+        self._browser: Browser | None = None
+        self._context: BrowserContext | None = None
+        self._page: Page | None = None
+        self._tracing = False
+        self._shots = 0
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def __enter__(self) -> BrowserSession:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def open(self) -> None:
+        cfg = self.settings.browser
+        self.choice = find_browser(cfg.executable, cfg.channel, cfg.extra_args)
+        self._pw = sync_playwright().start()
+        try:
+            self._browser = self._pw.chromium.launch(
+                headless=cfg.headless, slow_mo=cfg.slow_mo_ms or None, **self.choice.launch_kwargs()
+            )
+            portal = self.settings.portal
+            self._context = self._browser.new_context(
+                ignore_https_errors=portal.ignore_https_errors,
+                locale="ro-RO",
+                timezone_id=portal.timezone,
+                viewport={"width": 1366, "height": 900},
+                accept_downloads=False,
+            )
+        except BaseException:
+            self.close()
+            raise
+        self._context.set_default_timeout(portal.action_timeout_s * 1000)
+        self._context.set_default_navigation_timeout(portal.navigation_timeout_s * 1000)
+        self.dialogs.attach(self._context)
+        self._page = self._context.new_page()
+        log.info("browser started", browser=self.choice.describe(), headless=cfg.headless)
+
+    def close(self) -> None:
+        for closer in (
+            self._context.close if self._context else None,
+            self._browser.close if self._browser else None,
+            self._pw.stop if self._pw else None,
+        ):
+            if closer is not None:
+                with suppress(Exception):
+                    closer()
+        self._context = self._browser = self._page = None
+        self._pw = None
+
+    # -- accessors -------------------------------------------------------------------------
+
+    @property
+    def context(self) -> BrowserContext:
+        if self._context is None:
+            raise RuntimeError("browser session is not open")
+        return self._context
+
+    @property
+    def page(self) -> Page:
+        """The robot's main tab (the one it logged in on)."""
+        if self._page is None:
+            raise RuntimeError("browser session is not open")
+        return self._page
+
+    def goto(self, url: str) -> None:
+        """Open ``url`` in the main tab; unreachable portals become PortalUnreachableError."""
+        try:
+            response = self.page.goto(url, wait_until="domcontentloaded")
+        except PlaywrightError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise PortalUnreachableError(
+                f"cannot open {url}: {scrub_text(first)}",
+                hint="check portal.url, the network/VPN and that the portal is up",
+            ) from None
+        if response is not None and response.status >= 500:
+            raise PortalUnreachableError(
+                f"the portal answered {response.status} at {url}",
+                hint="the portal is down or overloaded; try again later",
+            )
+
+    def top_page(self) -> Page:
+        """The window a person would be looking at: the newest open tab/popup."""
+        pages = [p for p in self.context.pages if not p.is_closed()]
+        return pages[-1] if pages else self.page
+
+    def close_extra_pages(self) -> None:
+        """Close popups left behind by a failed step, so the next task starts from the main tab."""
+        for extra in list(self.context.pages):
+            if extra is not self._page and not extra.is_closed():
+                with suppress(PlaywrightError):
+                    extra.close()
+
+    # -- evidence --------------------------------------------------------------------------
+
+    def screenshot(self, name: str, *, mask: list[Locator] | None = None) -> str | None:
+        """Full-page screenshot of the top window; the path relative to the run folder."""
+        if self.run_dir is None or self._context is None:
+            return None
+        self._shots += 1
+        relative = Path("screenshots") / f"{self._shots:02d}-{_safe_name(name)}.png"
+        target = self.run_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.top_page().screenshot(
+                path=str(target), full_page=True, mask=mask or [], timeout=10_000
+            )
+        except PlaywrightError as exc:
+            log.warning("screenshot failed", name=name, error=scrub_text(str(exc).splitlines()[0]))
+            return None
+        return relative.as_posix()
+
+    def start_tracing(self) -> None:
+        """Start the Playwright trace: call only once the password has been typed and sent."""
+        if self.settings.run.trace == "off" or self._tracing:
+            return
+        with suppress(PlaywrightError):
+            self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
+            self._tracing = True
+
+    def stop_tracing(self, *, failed: bool) -> str | None:
+        """Stop the trace; keep it (``trace.zip``) if the policy says so. Relative path or None."""
+        if not self._tracing or self._context is None:
+            return None
+        self._tracing = False
+        keep = self.settings.run.trace == "always" or (
+            self.settings.run.trace == "on-failure" and failed
+        )
+        try:
+            if keep and self.run_dir is not None:
+                self.context.tracing.stop(path=str(self.run_dir / "trace.zip"))
+                return "trace.zip"
+            self.context.tracing.stop()
+        except PlaywrightError as exc:
+            log.warning("trace not saved", error=scrub_text(str(exc).splitlines()[0]))
+        return None
