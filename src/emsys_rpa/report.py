@@ -33,9 +33,13 @@ _IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 
+# "session" is the runner's name for run-level steps (log in, log out).
+SESSION = "session"
+
 _TASK_LABELS = {
     "alerts": "Alerts (Transmitere alerte)",
     "invoices": "Invoices (Transmitere facturi)",
+    SESSION: "Portal session (log in, log out)",
 }
 
 _TASK_STATUS: dict[TaskStatus, tuple[Level, str]] = {
@@ -274,10 +278,18 @@ def _environment() -> Environment:
 def render_report(summary: RunSummary, run_dir: Path) -> str:
     """The report's HTML (``write_report`` writes it; tests and previews call this)."""
     head = headline(summary)
-    tasks = []
-    for task in summary.tasks:
-        shots = [s for s in (_shot(run_dir, task.name, step) for step in task.steps) if s]
-        tasks.append({"task": task, "shots": shots, "failed_shots": [s for s in shots if s.failed]})
+
+    def section(name: str, steps: list[StepRecord]) -> dict[str, Any]:
+        shots = [s for s in (_shot(run_dir, name, step) for step in steps) if s]
+        return {
+            "name": name,
+            "steps": steps,
+            "shots": shots,
+            "failed_shots": [s for s in shots if s.failed],
+        }
+
+    session = section(SESSION, summary.steps)
+    tasks = [{**section(task.name, task.steps), "task": task} for task in summary.tasks]
     trace = trace_path(summary, run_dir)
     code = effective_exit_code(summary)
     return (
@@ -289,6 +301,7 @@ def render_report(summary: RunSummary, run_dir: Path) -> str:
             exit_code=code,
             portal_url=safe_url(summary.portal_url),
             run_duration=run_duration(summary),
+            session=session,
             tasks=tasks,
             verifications=[t for t in summary.tasks if t.verification is not None],
             has_errors=bool(summary.errors) or any(t.errors for t in summary.tasks),

@@ -99,7 +99,8 @@ def make_summary(tmp_path: Path) -> SummaryFactory:
     """``make_summary(outcome)`` → a RunSummary whose run folder holds its screenshots.
 
     outcome: "ok" (both verified), "not_verified" (invoices not seen in the history),
-    "failed" (invoices failed at the send step, trace recorded), "dry_run".
+    "failed" (invoices failed at the send step, trace recorded), "dry_run", "login_failed"
+    (the portal refused the login: no task ran).
     """
 
     def factory(outcome: str = "ok", *, error_text: str | None = None) -> RunSummary:
@@ -143,6 +144,7 @@ def make_summary(tmp_path: Path) -> SummaryFactory:
             ],
         )
         summary = RunSummary(
+            steps=[_step("log in", -4, 3.5)],
             run_id="20261128-053000",
             started_at=START,
             finished_at=START + timedelta(minutes=9),
@@ -160,6 +162,20 @@ def make_summary(tmp_path: Path) -> SummaryFactory:
             invoices.status = TaskStatus.NOT_VERIFIED
             invoices.verification = Verification(since=START + timedelta(minutes=2), polls=20)
             invoices.errors.append("no row in Istoric facturi E-mail/SMS within 600 s")
+        elif outcome == "login_failed":
+            summary.steps = [
+                _step(
+                    "log in",
+                    -4,
+                    6.0,
+                    StepStatus.FAILED,
+                    shot=shot("session-log in-failed"),
+                    detail="the portal refused the user name or password",
+                )
+            ]
+            summary.errors.append("[log in] the portal refused the user name or password")
+            for task in summary.tasks:
+                task.status, task.steps, task.verification = TaskStatus.NOT_RUN, [], None
         elif outcome == "failed":
             invoices.status = TaskStatus.FAILED
             invoices.steps.append(

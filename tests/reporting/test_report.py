@@ -123,6 +123,27 @@ def test_failure_shows_errors_with_their_screenshot_and_the_trace_command(
     assert f"playwright show-trace {run_dir / 'trace.zip'}" in html
 
 
+def test_a_refused_login_shows_the_login_screen_under_errors(
+    make_summary: SummaryFactory,
+) -> None:
+    summary = make_summary("login_failed")
+    run_dir = Path(summary.run_dir or "")
+    html = write_report(summary, run_dir).read_text(encoding="utf-8")
+
+    assert _banner(html).startswith("fail: FAILED A task failed or did not run")
+    errors = re.search(r'<h2 id="errors">.*?(?=<h2)', html, re.S)
+    assert errors is not None
+    assert "[log in] the portal refused the user name or password" in errors.group(0)
+    login_png = base64.b64encode((run_dir / "screenshots/session-log in-failed.png").read_bytes())
+    assert f'src="data:image/png;base64,{login_png.decode()}"' in errors.group(0)
+    session = re.search(r'<h2 id="session">(.*?)</h2>(.*?)(?=<h2)', html, re.S)
+    assert session is not None
+    assert session.group(1) == "Portal session (log in, log out)"
+    assert "<td>log in</td>" in session.group(2)
+    assert "the portal refused the user name or password" in session.group(2)
+    assert html.count("<img ") == 2  # under Errors, and in the session's own section
+
+
 def test_password_never_appears_even_when_an_error_quotes_it(
     make_summary: SummaryFactory, password: str
 ) -> None:
