@@ -51,6 +51,11 @@ class Target:
     what: str
     build: Builder = field(compare=False)
 
+    def first_strategies(self, count: int) -> Target:
+        """The same target, found only by its first ``count`` strategies."""
+        build = self.build
+        return Target(self.key, self.what, lambda scope: list(build(scope))[:count])
+
     def hint(self) -> str:
         return (
             f'if the portal shows it differently, set `{self.key} = "<Playwright selector>"` '
@@ -228,6 +233,10 @@ def clickable(*labels: str, loose: bool = True, text: bool = True) -> Builder:
         return found
 
     return build
+
+
+# menu_entry's first strategies find entries by ARIA role; the later ones by bare text.
+ROLE_STRATEGIES = 4
 
 
 def menu_entry(*labels: str) -> Builder:

@@ -13,7 +13,7 @@ import structlog
 from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.errors import ElementNotFoundError
-from emsys_rpa.pages.locate import Finder, Target, menu_entry
+from emsys_rpa.pages.locate import ROLE_STRATEGIES, Finder, Target, menu_entry
 
 log = structlog.get_logger("emsys_rpa.pages.menu")
 
@@ -54,19 +54,28 @@ def open_menu(finder: Finder, path: Sequence[Target], *, arrived: Target) -> Non
             log.info("menu: screen did not open, walking the menu again", target=arrived.what)
 
 
+def _as_entry(entry: Target) -> Target:
+    """The entry as a menu entry (a link, menu item…), not a heading that has its text."""
+    return entry.first_strategies(ROLE_STRATEGIES)
+
+
 def _walk(finder: Finder, path: Sequence[Target], *, force_expand: bool) -> None:
     for index, entry in enumerate(path):
         following = path[index + 1] if index + 1 < len(path) else None
-        if following is not None and not force_expand and finder.present(following):
+        if following is not None and not force_expand and finder.present(_as_entry(following)):
             continue  # the submenu is already open (or always visible)
-        found = finder.find(entry)
         if following is None:
+            try:
+                found = finder.find(_as_entry(entry), timeout_s=_REVEAL_S)
+            except ElementNotFoundError:
+                found = finder.find(entry)  # a menu drawn without links: by its text
             log.info("menu", click=entry.what)
             found.locator.click()
             return
+        found = finder.find(entry)
         with suppress(PlaywrightError):
             found.locator.hover()
         try:
-            finder.find(following, timeout_s=_REVEAL_S)
+            finder.find(_as_entry(following), timeout_s=_REVEAL_S)
         except ElementNotFoundError:
             found.locator.click()
