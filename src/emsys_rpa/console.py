@@ -90,6 +90,11 @@ def _clock() -> str:
     return datetime.now().strftime("%H:%M:%S")
 
 
+def _one_line(text: str) -> str:
+    # Portal messages arrive with their line breaks; a progress line must stay one line.
+    return " ".join(redactor.scrub(text).split())
+
+
 def _where(task: str, step: str) -> str:
     return f"{task}: {step}" if task else step
 
@@ -116,7 +121,7 @@ class PlainObserver(ConsoleObserver):
         self._line(f"{_clock()} {_run_intro(summary)}")
 
     def step_finished(self, task: str, record: StepRecord) -> None:
-        detail = f" - {record.detail}" if record.detail else ""
+        detail = f" - {_one_line(record.detail)}" if record.detail else ""
         self._line(
             f"{_clock()} {_where(task, record.name)}: {record.status.value} "
             f"({fmt_duration(record.duration_s)}){detail}"
@@ -164,7 +169,7 @@ class LiveObserver(ConsoleObserver):
             else:
                 rec = row.record
                 mark = Text(_STEP_MARK[rec.status], style=_STEP_STYLE[rec.status])
-                detail = redactor.scrub(rec.detail) if rec.detail else ""
+                detail = _one_line(rec.detail) if rec.detail else ""
                 grid.add_row(mark, _where(row.task, rec.name), fmt_duration(rec.duration_s), detail)
             if index in self._task_lines:
                 grid.add_row("", self._task_lines[index], "", "")

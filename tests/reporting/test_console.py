@@ -39,6 +39,9 @@ def _replay(summary: RunSummary, stream: io.StringIO, *, quiet: bool = False) ->
 
 def test_not_a_terminal_gives_one_plain_line_per_step(make_summary: SummaryFactory) -> None:
     summary = make_summary("failed")
+    summary.tasks[0].steps[
+        2
+    ].detail = "portal said (box): Informare\ni\nOperația a fost programată."
     write_report(summary, Path(summary.run_dir or ""))
     out = io.StringIO()
 
@@ -54,7 +57,8 @@ def test_not_a_terminal_gives_one_plain_line_per_step(make_summary: SummaryFacto
     assert [line.split(" ", 1)[1] for line in step_lines] == [
         "alerts: Open Funcționalități → Alerte: ok (2.5 s)",
         "alerts: Tick Fundal: ok (0.4 s)",
-        "alerts: Trimite alerta: ok (1.1 s)",
+        "alerts: Trimite alerta: ok (1.1 s) - portal said (box): Informare i Operația a fost "
+        "programată.",
         "alerts: Read Istoric alerte: ok (1 min 35 s)",
         "invoices: Open Transmitere Facturi prin E-mail/SMS: ok (3.0 s)",
         "invoices: Fill Perioada: ok (0.8 s)",
