@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Self, TextIO
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.spinner import Spinner
 from rich.table import Table
@@ -156,12 +156,19 @@ class LiveObserver(ConsoleObserver):
         )
         self._started = False
 
-    def __rich__(self) -> RenderableType:
-        grid = Table.grid(padding=(0, 1))
+    @staticmethod
+    def _grid() -> Table:
+        # Same column set-up in every block, so that blocks split by task lines stay aligned.
+        grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(width=2)
-        grid.add_column()
-        grid.add_column(justify="right", style="dim")
-        grid.add_column(style="dim", overflow="fold")
+        grid.add_column(ratio=3)
+        grid.add_column(width=10, justify="right", style="dim")
+        grid.add_column(ratio=2, style="dim", overflow="fold")
+        return grid
+
+    def __rich__(self) -> RenderableType:
+        blocks: list[RenderableType] = []
+        grid = self._grid()
         for index, row in enumerate(self._rows):
             if row.record is None:
                 elapsed = fmt_duration(time.monotonic() - row.started)
@@ -172,8 +179,12 @@ class LiveObserver(ConsoleObserver):
                 detail = _one_line(rec.detail) if rec.detail else ""
                 grid.add_row(mark, _where(row.task, rec.name), fmt_duration(rec.duration_s), detail)
             if index in self._task_lines:
-                grid.add_row("", self._task_lines[index], "", "")
-        return grid
+                # A task's outcome gets a full-width line of its own under its steps.
+                blocks += [grid, self._task_lines[index]]
+                grid = self._grid()
+        if grid.row_count:
+            blocks.append(grid)
+        return Group(*blocks)
 
     def _start(self) -> None:
         if not self._started:
@@ -206,7 +217,7 @@ class LiveObserver(ConsoleObserver):
 
     def task_finished(self, result: TaskResult) -> None:
         level = task_status_level(result.status)
-        text = f"→ {task_label(result.name)}: {result.status.value}"
+        text = f"   → {task_label(result.name)}: {result.status.value}"
         if result.verification is not None and result.verification.rows_seen:
             text += f" ({result.verification.rows_seen} rows seen)"
         if result.skip_reason:
