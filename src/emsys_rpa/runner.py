@@ -341,10 +341,9 @@ class Runner:
         except (EmsysError, PlaywrightError) as exc:
             text = _first_line(exc) if isinstance(exc, PlaywrightError) else scrub_text(str(exc))
             task.errors.append(text)
-            if sent:
-                task.status = TaskStatus.OUTCOME_UNKNOWN
-            elif task.status is TaskStatus.NOT_RUN:
-                task.status = TaskStatus.FAILED
+            if task.status is TaskStatus.NOT_RUN:
+                # Verification sets its own verdict (not_verified, failed) before raising.
+                task.status = TaskStatus.OUTCOME_UNKNOWN if sent else TaskStatus.FAILED
             log.error("task failed", task=task.name, status=task.status.value, error=text)
         finally:
             if sent:
@@ -528,11 +527,19 @@ class Runner:
         return reading
 
     def _refresh_history(self, screen: SendingScreen, poll: int) -> None:
-        """Show fresh history rows: click the tab; every other time, re-open the screen first.
+        """Show fresh history rows, the way the portal allows.
 
-        The page is never reloaded: after a postback that would post the send form again.
+        First poll: open the tab. Then the grid's own refresh button if it has one; otherwise
+        the tab again, and every other time the screen re-opened from the menu (a tab that only
+        toggles what was loaded with the page shows nothing new until then). The page is never
+        reloaded: after a postback that would post the send form again.
         """
-        if poll > 1 and poll % 2 == 1:
+        if poll == 1:
+            screen.open_history()
+            return
+        if screen.refresh_history():
+            return
+        if poll % 2 == 1:
             self._relogin_if_needed()
             screen.open()
         screen.open_history()

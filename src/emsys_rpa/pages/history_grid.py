@@ -8,6 +8,7 @@ while every row is new). The cost of a check therefore does not grow with the hi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -29,7 +30,7 @@ from emsys_rpa.history import (
     parse_grid,
 )
 from emsys_rpa.pages.locate import Finder
-from emsys_rpa.textmatch import fold, label_regex
+from emsys_rpa.textmatch import fold, pattern_source
 
 log = structlog.get_logger("emsys_rpa.pages.history")
 
@@ -100,10 +101,25 @@ _GRID_CHANGED = (
     + "const g = findGrid(); return !!g && g.signature !== before; }"
 )
 
-_FIRST = ("««", "<<", "|<", "⏮", "Prima", "Prima pagină", "Primul", "First", "Început")
-_LAST = ("»»", ">>", ">|", "⏭", "Ultima", "Ultima pagină", "Ultimul", "Last", "Sfârșit")
-_NEXT = (">", "›", "»", "Următoarea", "Pagina următoare", "Înainte", "Next", "Urmator")
-_PREV = ("<", "‹", "«", "Anterioara", "Pagina anterioară", "Precedenta", "Înapoi", "Prev")
+# Pager controls: (symbols alone, words that may carry arrows: "Ultima »", "‹ Anterioara").
+_PAGER: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "first": (("««", "<<", "|<", "⏮"), ("Prima", "Prima pagină", "Primul", "First")),
+    "last": (("»»", ">>", ">|", "⏭"), ("Ultima", "Ultima pagină", "Ultimul", "Last")),
+    "next": ((">", "›", "»"), ("Următoarea", "Următor", "Pagina următoare", "Înainte", "Next")),
+    "prev": (
+        ("<", "‹", "«"),
+        ("Anterioara", "Anterior", "Pagina anterioară", "Precedenta", "Înapoi", "Prev", "Previous"),
+    ),
+}
+_ARROWS = "[\\s«»‹›<>|⏮⏭]*"
+
+
+def pager_regex(which: str) -> re.Pattern[str]:
+    """Exact name of a pager control, JS-compatible: a symbol alone, or a word with arrows."""
+    symbols, words = _PAGER[which]
+    alone = "|".join(re.escape(s) for s in symbols)
+    worded = "|".join(pattern_source(w) for w in words)
+    return re.compile(f"^\\s*(?:{alone})\\s*$|^{_ARROWS}(?:{worded}){_ARROWS}$", re.IGNORECASE)
 
 
 @dataclass
@@ -254,8 +270,7 @@ class HistoryGrid:
 
     def _control(self, grid: _Grid, which: str) -> Locator | None:
         override = self.finder.selectors.get(f"{self.key}_{which}_page")
-        words = {"last": _LAST, "next": _NEXT, "prev": _PREV, "first": _FIRST}[which]
-        pattern = label_regex(*words, exact=True)
+        pattern = pager_regex(which)
         for scope in self._pager_scope(grid):
             candidates = (
                 [scope.locator(override)]
@@ -263,7 +278,7 @@ class HistoryGrid:
                 else [
                     scope.get_by_role("link", name=pattern),
                     scope.get_by_role("button", name=pattern),
-                    scope.get_by_title(label_regex(*words[4:], exact=True)),
+                    scope.get_by_title(pattern),
                 ]
             )
             for candidate in candidates:

@@ -17,13 +17,29 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from emsys_rpa.errors import ElementNotFoundError, OutcomeUnknownError
-from emsys_rpa.pages.locate import Finder, Target
+from emsys_rpa.pages.locate import Finder, Target, clickable
 from emsys_rpa.pages.menu import open_menu
 from emsys_rpa.pages.message import InfoMessage, await_message
 from emsys_rpa.pages.windows import AFTER_SEND, CANCEL_FIRST, Windows
 from emsys_rpa.session import DialogKeeper
 
 log = structlog.get_logger("emsys_rpa.pages.sending")
+
+
+HISTORY_REFRESH = Target(
+    "history_refresh",
+    "the history's refresh button (Reîmprospătează)",
+    clickable(
+        "Reîmprospătează",
+        "Reîmprospătare",
+        "Actualizează",
+        "Actualizare",
+        "Reîncarcă",
+        "Refresh",
+        loose=False,
+        text=False,
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +137,14 @@ class SendingScreen:
         """Show the history tab (clicking it again refreshes it on most portals)."""
         found = self.finder.find(self.screen.history_tab)
         found.locator.click()
+
+    def refresh_history(self) -> bool:
+        """Press the history's own refresh button, if it has one; True if pressed."""
+        found = self.finder.locate(HISTORY_REFRESH)
+        if found is None:
+            return False
+        found.locator.click()
+        return True
 
     def _click_then_expect(self, control: Target, expected: Target) -> None:
         found = self.finder.find(control)

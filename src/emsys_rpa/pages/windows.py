@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import structlog
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 
 from emsys_rpa.errors import ElementNotFoundError
@@ -107,7 +108,12 @@ class Windows:
         with self.dialogs.expect_confirms(1):
             if control is not None:
                 log.info("closing window", window=what, how="button")
-                control.click()
+                try:
+                    control.click()
+                except PlaywrightError:
+                    # A popup that closes itself while Playwright still waits on the click.
+                    if not page.is_closed():
+                        raise
             elif page is not self.main_page:
                 log.info("closing window", window=what, how="popup window close")
                 page.close(run_before_unload=True)
