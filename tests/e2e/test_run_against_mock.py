@@ -1,0 +1,174 @@
+"""The real CLI against the mock portal: every markup variant, dry run, ledger, check, demo.
+
+What counts is what the portal recorded (its ledger: one job per task, Fundal ticked, the
+right Perioada) and what the robot says it did (exit code, summary.json).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dateutil.relativedelta import relativedelta
+
+from emsys_rpa.browser import BrowserChoice
+from emsys_rpa.mockportal import ALL_VARIANTS
+
+from .conftest import explain, run_cli
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+VERIFY = ["--verify-timeout", "60"]
+
+
+def _jobs(ledger: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [job for job in ledger["jobs"] if job["type"] == kind]
+
+
+@pytest.mark.parametrize("variant", sorted(ALL_VARIANTS))
+def test_every_variant_schedules_both_tasks_once_in_the_background(
+    variant: str, portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    portal = portal_factory(variant)
+    run = run_cli(["run", *VERIFY], portal=portal, tmp_path=tmp_path, browser_choice=browser_choice)
+    ledger = portal.ledger()
+
+    assert run.code == 0, explain(run)
+    alerts, invoices = _jobs(ledger, "alerts"), _jobs(ledger, "invoices")
+    assert len(alerts) == 1 and len(invoices) == 1, ledger["jobs"]
+    assert alerts[0]["background"] is True and invoices[0]["background"] is True
+    today = date.fromisoformat(ledger["today"])
+    assert invoices[0]["period_to"] == today.isoformat()
+    assert invoices[0]["period_from"] == (today - relativedelta(months=1)).isoformat()
+    assert ledger["duplicate_sends"] == 0
+
+    summary = run.summary
+    assert summary["exit_code"] == 0 and summary["status"] == "ok"
+    for name in ("alerts", "invoices"):
+        task = run.task(name)
+        assert task["status"] == "verified", explain(run)
+        assert task["verification"]["rows_seen"] >= 1
+        assert task["verification"]["first_sent_at"] is not None
+        assert task["scheduled_at"] is not None
+        shots = [s["screenshot"] for s in task["steps"] if s["screenshot"]]
+        assert shots and all((run.run_dir / shot).is_file() for shot in shots)
+    assert run.task("invoices")["period_from"] == (today - relativedelta(months=1)).strftime(
+        "%d/%m/%Y"
+    )
+    assert portal.password not in run.all_output()
+
+
+def test_dry_run_fills_everything_and_sends_nothing(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    portal = portal_factory("popup-postback-oldest")
+    run = run_cli(
+        ["run", "--dry-run"], portal=portal, tmp_path=tmp_path, browser_choice=browser_choice
+    )
+    ledger = portal.ledger()
+
+    assert run.code == 0, explain(run)
+    assert ledger["jobs"] == []
+    assert [t["status"] for t in run.summary["tasks"]] == ["dry_run", "dry_run"]
+    steps = [s["name"] for s in run.task("invoices")["steps"]]
+    assert "fill Perioada" in steps and "tick Fundal" in steps and "cancel (dry run)" in steps
+
+
+def test_a_second_run_the_same_day_sends_nothing_again(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    portal = portal_factory("dialog-postback-plain")
+    first = run_cli(
+        ["run", *VERIFY], portal=portal, tmp_path=tmp_path, browser_choice=browser_choice
+    )
+    second = run_cli(
+        ["run", *VERIFY],
+        portal=portal,
+        tmp_path=tmp_path,
+        browser_choice=browser_choice,
+        run_name="run2",
+    )
+    ledger = portal.ledger()
+
+    assert first.code == 0, explain(first)
+    assert second.code == 0, explain(second)
+    assert [t["status"] for t in second.summary["tasks"]] == ["skipped", "skipped"]
+    assert len(_jobs(ledger, "alerts")) == 1 and len(_jobs(ledger, "invoices")) == 1
+
+
+def test_only_invoices_with_an_explicit_period(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    portal = portal_factory("iframe-postback-cedilla")
+    today = date.fromisoformat(portal.ledger()["today"])
+    start = today - relativedelta(days=45)
+    run = run_cli(
+        [
+            "run",
+            "--only",
+            "invoices",
+            "--period-from",
+            start.isoformat(),
+            "--period-to",
+            today.isoformat(),
+            *VERIFY,
+        ],
+        portal=portal,
+        tmp_path=tmp_path,
+        browser_choice=browser_choice,
+    )
+    ledger = portal.ledger()
+
+    assert run.code == 0, explain(run)
+    assert _jobs(ledger, "alerts") == []
+    (job,) = _jobs(ledger, "invoices")
+    assert (job["period_from"], job["period_to"]) == (start.isoformat(), today.isoformat())
+    assert run.task("alerts")["status"] == "skipped"
+    assert run.task("invoices")["period_from"] == start.strftime("%d/%m/%Y")
+
+
+def test_a_wrong_password_fails_clearly_and_never_leaks(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    portal = portal_factory()
+    wrong = "Wr0ng-Secret-9431"
+    run = run_cli(
+        ["run", *VERIFY],
+        portal=portal,
+        tmp_path=tmp_path,
+        browser_choice=browser_choice,
+        password=wrong,
+    )
+    ledger = portal.ledger()
+
+    assert run.code == 1, explain(run)
+    assert ledger["jobs"] == [] and ledger["failed_logins"] == 1
+    assert any("refused the login" in e for e in run.summary["errors"]), run.summary["errors"]
+    assert wrong not in run.all_output()
+
+
+def test_check_logs_in_and_out_and_sends_nothing(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    portal = portal_factory("popup-alert-confirm")
+    run = run_cli(["check"], portal=portal, tmp_path=tmp_path, browser_choice=browser_choice)
+    ledger = portal.ledger()
+
+    assert run.code == 0, run.stdout + run.stderr
+    assert "logged in and out" in run.stdout
+    assert ledger["logins"] == 1 and ledger["jobs"] == []
+
+
+def test_demo_needs_no_configuration(tmp_path: Path, browser_choice: BrowserChoice) -> None:
+    run = run_cli(
+        ["demo", "--quiet", "--verify-timeout", "60"],
+        portal=None,
+        tmp_path=tmp_path,
+        browser_choice=browser_choice,
+    )
+
+    assert run.code == 0, run.stdout + run.stderr
+    assert "alerts verified" in run.stdout and "invoices verified" in run.stdout
+    assert (run.run_dir / "report.html").is_file()
