@@ -1,10 +1,127 @@
-"""Placeholder until its issue lands."""
+"""``emsys-rpa mock-portal``: serve the bundled stand-in for EMSYS Portal Administrator.
+
+The first line printed is the URL and the demo credentials (scripts and people read it); the
+portal then runs until Ctrl-C (or SIGTERM).
+"""
 
 from __future__ import annotations
 
-from emsys_rpa.errors import EmsysError, ExitStatus
+import signal
+import threading
+from datetime import date
+from pathlib import Path
+from types import FrameType
+from typing import Annotated
+
+import typer
+
+from emsys_rpa.errors import ConfigError, ExitStatus
 
 
-def command() -> ExitStatus:
-    """Not built yet."""
-    raise EmsysError("this command is not built yet")
+def command(
+    port: int = typer.Option(
+        0, "--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port)."
+    ),
+    variant: str = typer.Option(
+        "default",
+        "--variant",
+        help="A named variant (default, iframe-alert-cedilla, popup-postback-oldest, ...) or "
+        "key=value pairs: windows=dialog|iframe|popup, message=html|alert, "
+        "diacritics=comma|cedilla|none, updates=ajax|postback, order=newest|oldest, "
+        "seconds=no|yes, confirm=no|yes, labels=linked|loose.",
+    ),
+    fault: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fault",
+            help="Inject a fault (repeatable): latency=MS, unavailable=N, session_expiry=N, "
+            "late_confirm=S, job_fail=FRACTION, down.",
+        ),
+    ] = None,
+    today: str | None = typer.Option(
+        None, "--today", help="Pretend today is YYYY-MM-DD (the time of day stays real)."
+    ),
+    seed: int = typer.Option(1, "--seed", help="Seed of the generated data."),
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db", help="SQLite file (reused if it already holds a portal; default: temporary)."
+        ),
+    ] = None,
+    history_rows: int = typer.Option(
+        0, "--history-rows", min=0, help="Add this many older rows to each history grid."
+    ),
+    send_start_delay: float = typer.Option(
+        2.0, "--send-start-delay", min=0, help="Seconds before a background job starts sending."
+    ),
+    send_rate: float = typer.Option(
+        20.0, "--send-rate", min=0.001, help="History rows a sending job writes per second."
+    ),
+) -> ExitStatus:
+    """Serve the mock EMSYS Portal Administrator on 127.0.0.1 until Ctrl-C."""
+    from emsys_rpa.mockportal import (
+        MockPortalOptions,
+        parse_faults,
+        parse_variant,
+        running_mock_portal,
+    )
+
+    problems = []
+    try:
+        chosen_variant = parse_variant(variant)
+    except ValueError as exc:
+        problems.append(f"--variant: {exc}")
+    try:
+        faults = parse_faults(fault or [])
+    except ValueError as exc:
+        problems.append(f"--fault: {exc}")
+    today_date = None
+    if today:
+        try:
+            today_date = date.fromisoformat(today)
+        except ValueError:
+            problems.append(f"--today: {today!r} is not a date like 2024-05-31")
+    if problems:
+        raise ConfigError(problems)
+
+    options = MockPortalOptions(
+        variant=chosen_variant,
+        faults=faults,
+        today=today_date,
+        seed=seed,
+        db_path=db,
+        history_rows=history_rows,
+        send_start_delay_s=send_start_delay,
+        send_rate_per_s=send_rate,
+        port=port,
+    )
+    stop = threading.Event()
+
+    def _on_sigterm(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    # SIGTERM (service managers, CI) stops the portal as Ctrl-C does.
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    try:
+        with running_mock_portal(options) as portal:
+            typer.echo(
+                f"EMSYS Portal Administrator (mock) at {portal.url}  "
+                f"user: {portal.username}  password: {portal.password}",
+            )
+            name = chosen_variant.name() or chosen_variant.spec
+            extras = ", ".join(faults.describe()) or "none"
+            typer.echo(
+                f"variant: {name}; faults: {extras}; today: {portal.state.clock.today():%d/%m/%Y}; "
+                f"ledger: {portal.base_url}/__mock__/ledger  (Ctrl-C to stop)"
+            )
+            while not stop.wait(0.5):
+                pass
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        raise ConfigError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+    return ExitStatus.OK
