@@ -139,6 +139,8 @@ def make_environment(variant: Variant) -> Environment:
         autoescape=select_autoescape(["html", "j2"]),
         trim_blocks=False,
     )
+    # Keep letters readable in inline scripts so the diacritics variant applies to them too.
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
     env.globals["v"] = variant
     env.filters["when"] = lambda epoch: format_epoch(epoch, seconds=variant.with_seconds)
     env.filters["isodate"] = lambda iso: format_date(date.fromisoformat(iso)) if iso else ""
