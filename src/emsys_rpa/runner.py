@@ -9,6 +9,7 @@ is written just before it, and anything that goes wrong after it makes the task
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from pydantic import SecretStr
 
 from emsys_rpa.errors import (
     ConfigError,
+    ElementNotFoundError,
     EmsysError,
     InterruptedRunError,
     NotVerifiedError,
     OutcomeUnknownError,
+    PortalUnreachableError,
     SessionExpiredError,
 )
 from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
@@ -51,6 +54,7 @@ from emsys_rpa.summary import (
     TaskStatus,
     Verification,
 )
+from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.runner")
 
@@ -58,6 +62,8 @@ SCREENS: dict[str, Screen] = {"alerts": alerts.ALERTS, "invoices": invoices.INVO
 SESSION_TASK = "session"  # the observer's task name for login/logout
 # After a send the portal itself says failed, the history is still looked at, but briefly.
 _FAILED_SEND_VERIFY_S = 60.0
+# Folded history statuses of rows that did not go out.
+_FAILED_ROW = re.compile(r"eroare|esuat|error|fail|respins|netrimis|nu s-a trimis|invalid")
 _POLL_MIN_WAIT_S = 2.0
 _POLL_MAX_WAIT_S = 20.0
 
@@ -189,6 +195,7 @@ class Runner:
                 summary.browser = session.choice.describe() if session.choice else None
                 try:
                     self._login()
+                    self.finder.guard = self._session_alive
                     session.start_tracing()
                     for task in summary.tasks:
                         if task.status is TaskStatus.NOT_RUN:
@@ -219,6 +226,14 @@ class Runner:
             raise ConfigError("username and password are required to log in")
         return password
 
+    def _login_page(self) -> LoginPage:
+        return LoginPage(
+            self.finder,
+            self.session.page,
+            timeout_s=self.settings.portal.action_timeout_s,
+            server_error=self.session.shows_server_error,
+        )
+
     def _login(self) -> None:
         url = self.settings.portal.url
         if not url:
@@ -227,13 +242,25 @@ class Runner:
             for attempt in safe_step(self.settings.retry, "open the portal"):
                 with attempt:
                     self.session.goto(url)
-        self._sign_in()
+        try:
+            self._sign_in()
+        except PortalUnreachableError:
+            # Logged in (or not) but the page after it was a 503: ask for it again.
+            self._back_to_portal()
+
+    def _session_alive(self) -> None:
+        """Finder guard: the login form in the main window means the session expired."""
+        password = self.session.page.locator("input[type=password]").filter(visible=True)
+        if password.count() > 0:
+            raise SessionExpiredError(
+                "the portal shows its login form: the session expired",
+                hint="the robot logs in again for steps that are safe to repeat",
+            )
 
     def _sign_in(self) -> None:
         page = self.session.page
-        login = LoginPage(self.finder, page, timeout_s=self.settings.portal.action_timeout_s)
-        with self._step(None, "log in") as step:
-            login.login(
+        with self._step(None, "log in") as step, self.finder.unguarded():
+            self._login_page().login(
                 self.settings.username or "",
                 self._password(),
                 signed_in=FUNCTIONALITIES,
@@ -243,17 +270,42 @@ class Runner:
             step.detail = f"logged in as {self.settings.username}"
 
     def _relogin_if_needed(self) -> None:
-        login = LoginPage(self.finder, self.session.page, timeout_s=self.finder.timeout_s)
-        if login.is_shown():
+        if self._login_page().is_shown():
             log.warning("the portal shows the login form again: logging in again")
             self._sign_in()
 
+    def _back_to_portal(self) -> None:
+        """Recover a usable main window: popups closed, the portal's start page open, logged in.
+
+        Only ever a GET of the start page (never a reload: that could post a form again) and,
+        if the login form shows, a new login. Retried while the portal answers 5xx.
+        """
+        url = self._home_url or self.settings.portal.url or ""
+
+        def once() -> None:
+            self.session.close_extra_pages()
+            self.session.goto(url)
+            self._relogin_if_needed()
+            with self.finder.unguarded():
+                self.finder.find(FUNCTIONALITIES)
+
+        with self._step(None, "back to the portal's start page"):
+            retry_on = (*DEFAULT_RETRY_ON, ElementNotFoundError)
+            for attempt in safe_step(self.settings.retry, "back to the start page", retry_on):
+                with attempt:
+                    once()
+
+    def _recover(self, exc: BaseException, attempt: int) -> None:
+        """``safe_step``'s hook between two attempts of a step that is safe to repeat."""
+        log.warning("recovering before trying again", error=_first_line(exc), attempt=attempt)
+        self._back_to_portal()
+
     def _logout(self) -> None:
-        login = LoginPage(self.finder, self.session.page, timeout_s=self.finder.timeout_s)
         try:
             with self._step(None, "log out") as step:
                 self.session.close_extra_pages()
-                step.detail = "logged out" if login.logout() else "no log-out control found"
+                logged_out = self._login_page().logout()
+                step.detail = "logged out" if logged_out else "no log-out control found"
         except (EmsysError, PlaywrightError):
             pass  # recorded in the step; logging out is a courtesy, not part of the job
 
@@ -306,26 +358,14 @@ class Runner:
         )
         sent = False
         try:
-            self._open_screen(task, screen)
-            if task.name == "alerts" and self._someone_else_sent_today(task, screen, grid):
-                return
-            if task.name == "invoices":
-                self._fill_period(task)
-            with self._step(task, "open the configuration window"):
-                screen.open_configuration()
-            if task.name == "alerts":
-                with self._step(task, "choose the sending method"):
-                    found = self.finder.find(alerts.CHOOSE_METHOD)
-                    found.locator.click()
-                    self.finder.find(screen_def.background)
-            with self._step(task, "tick Fundal") as step:
-                screen.tick_background()
-                step.screenshot = self._shot(f"{task.name}-form-filled")
-            if self.settings.run.dry_run:
-                with self._step(task, "cancel (dry run)") as step:
-                    screen.close_windows(cancel=True)
-                    step.detail = "dry run: Trimite not pressed, windows closed with Renunț/X"
-                task.status = TaskStatus.DRY_RUN
+            # Everything before Trimite is safe to repeat: a failed attempt (expired session,
+            # 503, a window that did not open) starts again from the portal's start page.
+            retry_on = (*DEFAULT_RETRY_ON, ElementNotFoundError)
+            label = f"{task.name}: prepare"
+            for attempt in safe_step(self.settings.retry, label, retry_on, on_retry=self._recover):
+                with attempt:
+                    ready = self._prepare(task, screen, grid)
+            if not ready:
                 return
             since = minute_floor(self._portal_now())
             task.scheduled_at = since
@@ -355,20 +395,33 @@ class Runner:
             if self._session is not None:
                 self.session.close_extra_pages()
 
-    def _open_screen(self, task: TaskResult, screen: SendingScreen) -> None:
-        """Navigate to the screen; safe to repeat (after a re-login if the session expired)."""
+    def _prepare(self, task: TaskResult, screen: SendingScreen, grid: HistoryGrid) -> bool:
+        """Every screen up to (not including) Trimite. False: stop here (skipped, dry run)."""
         label = "open Alerte" if task.name == "alerts" else "open Transmitere Facturi"
-
-        def again(exc: BaseException, attempt: int) -> None:
-            self.session.close_extra_pages()
-            self._relogin_if_needed()
-
         with self._step(task, label):
             self._relogin_if_needed()
-            retry_on = (*DEFAULT_RETRY_ON, EmsysError)
-            for attempt in safe_step(self.settings.retry, label, retry_on, on_retry=again):
-                with attempt:
-                    screen.open()
+            screen.open()
+        if task.name == "alerts" and self._someone_else_sent_today(task, screen, grid):
+            return False
+        if task.name == "invoices":
+            self._fill_period(task)
+        with self._step(task, "open the configuration window"):
+            screen.open_configuration()
+        if task.name == "alerts":
+            with self._step(task, "choose the sending method"):
+                found = self.finder.find(alerts.CHOOSE_METHOD)
+                found.locator.click()
+                self.finder.find(screen.screen.background)
+        with self._step(task, "tick Fundal") as step:
+            screen.tick_background()
+            step.screenshot = self._shot(f"{task.name}-form-filled")
+        if self.settings.run.dry_run:
+            with self._step(task, "cancel (dry run)") as step:
+                screen.close_windows(cancel=True)
+                step.detail = "dry run: Trimite not pressed, windows closed with Renunț/X"
+            task.status = TaskStatus.DRY_RUN
+            return False
+        return True
 
     def _someone_else_sent_today(
         self, task: TaskResult, screen: SendingScreen, grid: HistoryGrid
@@ -468,6 +521,11 @@ class Runner:
                     else f"{tally.rows_seen} row(s) sent since {since:%H:%M}"
                 )
                 task.status = TaskStatus.VERIFIED
+                failing = {k: n for k, n in tally.statuses.items() if _FAILED_ROW.search(fold(k))}
+                if failing:
+                    # Sending started (verified), but say plainly that some rows failed.
+                    listed = ", ".join(f"{n} × “{k}”" for k, n in failing.items())
+                    task.errors.append(f"{tab} shows rows that were not sent: {listed}")
                 return
             step.screenshot = self._shot(f"{task.name}-history-nothing-new")
             step.detail = f"no row dated {since:%d/%m/%Y %H:%M} or later within {timeout:.0f} s"
@@ -508,8 +566,10 @@ class Runner:
             except (EmsysError, PlaywrightError) as exc:
                 last_error[:] = [_first_line(exc)]
                 log.warning("history not readable yet", error=last_error[0])
-                if isinstance(exc, SessionExpiredError):
-                    self._relogin_if_needed()
+                try:
+                    self._back_to_portal()
+                except (EmsysError, PlaywrightError) as again:
+                    log.warning("portal not usable yet", error=_first_line(again))
                 return None
 
         retrying = tenacity.Retrying(
@@ -539,7 +599,8 @@ class Runner:
             return
         if screen.refresh_history():
             return
-        if poll % 2 == 1:
+        on_screen = self.finder.present(screen.screen.history_tab)
+        if poll % 2 == 1 or not on_screen:
             self._relogin_if_needed()
             screen.open()
         screen.open_history()

@@ -28,6 +28,7 @@ from playwright.sync_api import (
     Locator,
     Page,
     Playwright,
+    Response,
     sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
@@ -118,6 +119,8 @@ class BrowserSession:
         self._page: Page | None = None
         self._tracing = False
         self._shots = 0
+        # HTTP status of the document each window shows (a 503 page has no menu to click).
+        self._document_status: dict[int, int] = {}
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -155,6 +158,7 @@ class BrowserSession:
         self._context.set_default_timeout(portal.action_timeout_s * 1000)
         self._context.set_default_navigation_timeout(portal.navigation_timeout_s * 1000)
         self.dialogs.attach(self._context)
+        self._context.on("response", self._on_response)
         self._page = self._context.new_page()
         log.info("browser started", browser=self.choice.describe(), headless=cfg.headless)
 
@@ -169,6 +173,22 @@ class BrowserSession:
                     closer()
         self._context = self._browser = self._page = None
         self._pw = None
+
+    def _on_response(self, response: Response) -> None:
+        try:
+            request = response.request
+            if request.is_navigation_request() and request.frame.parent_frame is None:
+                self._document_status[id(request.frame.page)] = response.status
+        except PlaywrightError:
+            return
+
+    def document_status(self, page: Page | None = None) -> int | None:
+        """HTTP status of the page's current document (None before any navigation)."""
+        return self._document_status.get(id(page or self.page))
+
+    def shows_server_error(self, page: Page | None = None) -> bool:
+        status = self.document_status(page)
+        return status is not None and status >= 500
 
     # -- accessors -------------------------------------------------------------------------
 

@@ -79,9 +79,9 @@ def command(
                 verify_timeout_s=verify_timeout,
             ),
             state=StateSettings(dir=Path(state)),
-            log=LogSettings(format=log_format),  # type: ignore[arg-type]
+            log=LogSettings(format=log_format),
         )
-        status, summary = execute(settings, quiet=quiet)
+        status, _ = execute(settings, quiet=quiet)
         if not quiet:
             ledger = portal.ledger()
             jobs = ", ".join(

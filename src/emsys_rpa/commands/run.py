@@ -54,7 +54,7 @@ def _console_log_stream(fmt: str, quiet: bool) -> TextIO:
     """Where structlog writes on the console: nowhere while a live display owns the terminal."""
     if fmt == "auto" and not quiet and sys.stdout.isatty() and sys.stderr.isatty():
         # The live step list shows progress; log lines would tear it. run.log.jsonl has them.
-        return Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 (process-long)
+        return Path(os.devnull).open("w", encoding="utf-8")  # lives as long as the process
     return sys.stderr
 
 

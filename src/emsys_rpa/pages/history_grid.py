@@ -200,6 +200,8 @@ class HistoryGrid:
                 grid = self._read_in(frame)
                 if grid is not None:
                     return grid
+            if self.finder.guard is not None:
+                self.finder.guard()
             remaining = deadline - monotonic()
             if remaining <= 0:
                 wanted = " / ".join(self.date_headers[:3])

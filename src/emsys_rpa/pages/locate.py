@@ -13,7 +13,8 @@ full-page postback between two actions does not leave the robot holding dead ele
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
 from time import monotonic
@@ -83,6 +84,18 @@ class Finder:
         self.context = context
         self.selectors = dict(selectors)
         self.timeout_s = timeout_s
+        # Called while waiting for a target: raises to give up early (e.g. the login form is
+        # back because the session expired, so the target will never appear).
+        self.guard: Callable[[], None] | None = None
+
+    @contextmanager
+    def unguarded(self) -> Iterator[None]:
+        """Wait without the guard (while logging in, the login form is expected)."""
+        guard, self.guard = self.guard, None
+        try:
+            yield
+        finally:
+            self.guard = guard
 
     # -- scopes ----------------------------------------------------------------------------
 
@@ -158,6 +171,8 @@ class Finder:
             found = self.locate(target, frames() if frames else None)
             if found is not None:
                 return found
+            if self.guard is not None:
+                self.guard()
             remaining = deadline - monotonic()
             if remaining <= 0:
                 raise ElementNotFoundError(
@@ -178,6 +193,8 @@ class Finder:
                 found = self.locate(target, frames)
                 if found is not None:
                     return target, found
+            if self.guard is not None:
+                self.guard()
             remaining = deadline - monotonic()
             if remaining <= 0:
                 names = " or ".join(t.what for t in targets)

@@ -9,6 +9,7 @@ login form) and by the page's error text — not by one fixed message.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from time import monotonic
 
 import structlog
@@ -16,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from pydantic import SecretStr
 
-from emsys_rpa.errors import AccountLockedError, LoginRejectedError
+from emsys_rpa.errors import AccountLockedError, LoginRejectedError, PortalUnreachableError
 from emsys_rpa.logging_setup import scrub_text
 from emsys_rpa.pages.locate import TEXT_INPUT, Finder, Scope, Target, clickable
 from emsys_rpa.secrets import fill_secret, scrub
@@ -99,10 +100,19 @@ LOGOUT = Target("logout", "the log-out link (Deconectare / Ieșire)", clickable(
 
 
 class LoginPage:
-    def __init__(self, finder: Finder, page: Page, *, timeout_s: float) -> None:
+    def __init__(
+        self,
+        finder: Finder,
+        page: Page,
+        *,
+        timeout_s: float,
+        server_error: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.finder = finder
         self.page = page
         self.timeout_s = timeout_s
+        # Does the window show a 5xx error page? (the session tracks document statuses)
+        self.server_error = server_error
 
     def is_shown(self) -> bool:
         """The login form is on screen (at start, or because the session expired)."""
@@ -141,6 +151,11 @@ class LoginPage:
             if self.finder.locate(signed_in) is not None and not self.is_shown():
                 log.info("logged in")
                 return
+            if self.server_error():
+                raise PortalUnreachableError(
+                    "the portal answered with a server error right after logging in",
+                    hint="the portal is overloaded or restarting; try again later",
+                )
             if self.is_shown():
                 refusal = self._refusal_text(password)
                 if refusal is not None:
