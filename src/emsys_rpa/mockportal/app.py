@@ -19,12 +19,15 @@ from emsys_rpa.mockportal.portal import PortalState, utc_now
 
 MOCK_PREFIX: Final = "/__mock__/"
 SESSION_COOKIE: Final = "ASP.NET_SessionId"
+FAVICON: Final = "/favicon.ico"
 
 
 class FaultsAndAccounting:
     """Outermost middleware: records every portal request and injects the configured faults.
 
     ``/__mock__/`` endpoints are neither faulted nor recorded: they are not part of the portal.
+    Nor is the favicon, which browsers fetch on their own and would make "the first N requests
+    after login" depend on the browser.
     """
 
     def __init__(self, app: ASGIApp, portal: PortalState, pages: p.Pages) -> None:
@@ -33,7 +36,11 @@ class FaultsAndAccounting:
         self.pages = pages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(MOCK_PREFIX):
+        if (
+            scope["type"] != "http"
+            or scope["path"].startswith(MOCK_PREFIX)
+            or (scope["path"] == FAVICON)
+        ):
             await self.app(scope, receive, send)
             return
         started = utc_now()
@@ -84,7 +91,7 @@ def build_app(portal: PortalState) -> Starlette:
 
     routes = [
         Route("/", root),
-        Route("/favicon.ico", favicon),
+        Route(FAVICON, favicon),
         Route(p.LOGIN_PATH, pages.login, methods=["GET", "POST"]),
         Route("/Logout.aspx", pages.logout),
         Route(p.HOME_PATH, pages.home),
