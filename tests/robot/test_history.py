@@ -1,0 +1,100 @@
+"""History grids as text: dates with and without seconds, both sort orders, what is new."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from emsys_rpa.history import (
+    Order,
+    Tally,
+    detect_order,
+    find_column,
+    is_new,
+    parse_grid,
+    parse_portal_datetime,
+)
+
+TZ = ZoneInfo("Europe/Bucharest")
+HEADERS = ["Client", "Canal", "Data trimitere E-mail", "Stare"]
+
+
+def at(text: str) -> datetime:
+    return datetime.strptime(text, "%d/%m/%Y %H:%M:%S").replace(tzinfo=TZ)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("28/11/2026 14:15", "28/11/2026 14:15:00"),
+        ("28/11/2026 14:15:42", "28/11/2026 14:15:42"),
+        (" 8/1/2026 9:05 ", "08/01/2026 09:05:00"),
+        ("28.11.2026 14:15", "28/11/2026 14:15:00"),
+        ("2026-11-28 14:15:07", "28/11/2026 14:15:07"),
+        ("2026-11-28T14:15", "28/11/2026 14:15:00"),
+        ("trimis la 28/11/2026, 14:15", "28/11/2026 14:15:00"),
+        ("28/11/2026", "28/11/2026 00:00:00"),
+    ],
+)
+def test_dates_the_portal_may_show(text: str, expected: str) -> None:
+    assert parse_portal_datetime(text, TZ) == at(expected)
+
+
+@pytest.mark.parametrize("text", ["", "—", "în așteptare", "31/02/2026 10:00", "123456"])
+def test_cells_without_a_valid_date(text: str) -> None:
+    assert parse_portal_datetime(text, TZ) is None
+
+
+def test_send_date_column_is_found_and_the_modification_date_is_not() -> None:
+    assert find_column(HEADERS, ["data trimitere"]) == 2
+    config = ["Prin EMAIL", "Alerta", "Data ultima modificare", "Administrator"]
+    assert find_column(config, ["data"], avoid=["ultima modificare"]) == -1
+    assert find_column(["Data trimitere ▲", "Stare"], ["Data trimitere"]) == 0
+    assert find_column(["DATA TRIMITERII"], ["data trimiterii"]) == 0
+
+
+def _rows(*dates: str) -> list[list[str]]:
+    return [[f"C{i}", "E-mail", d, "Trimisă" if d else "În așteptare"] for i, d in enumerate(dates)]
+
+
+def test_newest_first_without_seconds() -> None:
+    page = parse_grid(
+        HEADERS, _rows("28/11/2026 14:16", "28/11/2026 14:15", "27/11/2026 09:00"), TZ
+    )
+    assert page.order is Order.NEWEST_FIRST
+    tally = Tally()
+    assert tally.add(page.rows, at("28/11/2026 14:15:00")) == 2
+    assert tally.first_sent_at == at("28/11/2026 14:15:00")
+    assert tally.last_sent_at == at("28/11/2026 14:16:00")
+    assert dict(tally.statuses) == {"Trimisă": 2}
+
+
+def test_oldest_first_with_seconds_and_minute_precision() -> None:
+    page = parse_grid(
+        HEADERS,
+        _rows("27/11/2026 09:00:01", "28/11/2026 14:14:59", "28/11/2026 14:15:03", ""),
+        TZ,
+    )
+    assert page.order is Order.OLDEST_FIRST
+    since = at("28/11/2026 14:15:40")  # noted in the same minute as the first send
+    assert [is_new(r, since) for r in page.rows] == [False, False, True, False]
+
+
+def test_rows_that_are_not_data_are_dropped() -> None:
+    rows = [*_rows("28/11/2026 14:16"), ["« Prima ‹ 1 2 3 › Ultima »"], ["", "", "", ""]]
+    page = parse_grid(HEADERS, rows, TZ)
+    assert len(page.rows) == 1
+
+
+def test_without_a_known_header_the_first_date_cell_is_used() -> None:
+    page = parse_grid(["A", "B"], [["x", "28/11/2026 14:16"], ["y", "-"]], TZ)
+    assert page.date_column == -1
+    assert [r.sent_at for r in page.rows] == [at("28/11/2026 14:16:00"), None]
+
+
+def test_order_needs_two_distinct_dates() -> None:
+    one = at("28/11/2026 14:16:00")
+    assert detect_order([]) is Order.UNKNOWN
+    assert detect_order([one, one]) is Order.UNKNOWN
