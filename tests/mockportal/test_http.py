@@ -254,3 +254,26 @@ def test_faults_reach_the_ledger() -> None:
     options = MockPortalOptions(faults=parse_faults(["job_fail=0.25", "latency=5"]), **FAST)  # type: ignore[arg-type]
     with running_mock_portal(options) as portal:
         assert portal.ledger()["faults"] == ["latency=5", "job_fail=0.25"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "present", "absent"),
+    [
+        ("labels=linked", ['<label for="ctl00_MainContent_chkFundal">Fundal</label>'], []),
+        ("labels=loose", ["&nbsp;Fundal"], ["<label"]),
+        ("diacritics=cedilla", ["Funcţionalităţi", "Renunţ"], ["ț", "ș"]),
+        ("diacritics=none", ["Functionalitati", "Configureaza trimitere alerta"], ["ț", "ă", "ş"]),
+    ],
+)
+def test_markup_follows_the_variant(spec: str, present: list[str], absent: list[str]) -> None:
+    options = MockPortalOptions(variant=parse_variant(spec), **FAST)  # type: ignore[arg-type]
+    with running_mock_portal(options) as portal, httpx.Client(base_url=portal.base_url) as http:
+        _login(http, portal)
+        html = (
+            http.get("/Alerte/Alerte.aspx").text
+            + http.get("/Alerte/ModalitateTransmitere.aspx").text
+        )
+        for text in present:
+            assert text in html
+        for text in absent:
+            assert text not in html
