@@ -93,7 +93,9 @@ def test_patterns_mean_the_same_in_the_browser(page: Page) -> None:
 
 def test_locators_built_from_patterns_find_cedilla_text(page: Page) -> None:
     page.set_content("<button>Configureaza  transmiterea facturii</button><a href='#'>Renunţ</a>")
-    assert page.get_by_role("button", name=label_regex("Configurează transmiterea facturii")).count()
+    assert page.get_by_role(
+        "button", name=label_regex("Configurează transmiterea facturii")
+    ).count()
     assert page.get_by_role("link", name=label_regex("Renunț", exact=True)).count() == 1
 
 
