@@ -259,6 +259,7 @@ class Runner:
 
     def _sign_in(self) -> None:
         page = self.session.page
+        self.session.pause_tracing_for_login()
         with self._step(None, "log in") as step, self.finder.unguarded():
             self._login_page().login(
                 self.settings.username or "",

@@ -118,6 +118,8 @@ class BrowserSession:
         self._context: BrowserContext | None = None
         self._page: Page | None = None
         self._tracing = False
+        self._trace_paused = False  # stopped for a new login: never restarted
+        self._trace_saved = False  # what was recorded before that is in trace.zip already
         self._shots = 0
         # HTTP status of the document each window shows (a 503 page has no menu to click).
         self._document_status: dict[int, int] = {}
@@ -254,20 +256,46 @@ class BrowserSession:
 
     def start_tracing(self) -> None:
         """Start the Playwright trace: call only once the password has been typed and sent."""
-        if self.settings.run.trace == "off" or self._tracing:
+        if self.settings.run.trace == "off" or self._tracing or self._trace_paused:
             return
         with suppress(PlaywrightError):
             self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
             self._tracing = True
 
+    def pause_tracing_for_login(self) -> None:
+        """Stop the trace before a new login: it would record the password being typed.
+
+        What was recorded so far is kept aside and handled by ``stop_tracing`` like a whole
+        trace; tracing is not resumed for the rest of the run.
+        """
+        if not self._tracing or self._context is None:
+            return
+        self._tracing = False
+        self._trace_paused = True
+        try:
+            if self.run_dir is not None:
+                self.context.tracing.stop(path=str(self.run_dir / "trace.zip"))
+                self._trace_saved = True
+            else:
+                self.context.tracing.stop()
+        except PlaywrightError as exc:
+            log.warning("trace not saved", error=scrub_text(str(exc).splitlines()[0]))
+        log.info("trace stopped before logging in again (it would record the password)")
+
     def stop_tracing(self, *, failed: bool) -> str | None:
         """Stop the trace; keep it (``trace.zip``) if the policy says so. Relative path or None."""
-        if not self._tracing or self._context is None:
-            return None
-        self._tracing = False
         keep = self.settings.run.trace == "always" or (
             self.settings.run.trace == "on-failure" and failed
         )
+        if self._trace_saved and self.run_dir is not None:
+            if keep:
+                return "trace.zip"
+            with suppress(OSError):
+                (self.run_dir / "trace.zip").unlink()
+            return None
+        if not self._tracing or self._context is None:
+            return None
+        self._tracing = False
         try:
             if keep and self.run_dir is not None:
                 self.context.tracing.stop(path=str(self.run_dir / "trace.zip"))

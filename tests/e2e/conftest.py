@@ -59,7 +59,12 @@ def run_cli(
     state: str = "state",
 ) -> CliRun:
     """``python -m emsys_rpa <args>`` with the portal's credentials in the environment."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMSYS_")}
+    # Only what the test set (monkeypatch) and the browser choice pass through.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("EMSYS_") or k.startswith("EMSYS_RUN_")
+    }
     env["EMSYS_STATE_DIR"] = str(tmp_path / state)
     if browser_choice.executable_path:
         env["EMSYS_BROWSER_EXECUTABLE"] = browser_choice.executable_path

@@ -6,15 +6,17 @@ right Perioada) and what the robot says it did (exit code, summary.json).
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import pytest
 from dateutil.relativedelta import relativedelta
 
 from emsys_rpa.browser import BrowserChoice
-from emsys_rpa.mockportal import ALL_VARIANTS
+from emsys_rpa.mockportal import ALL_VARIANTS, parse_faults
 
 from .conftest import explain, run_cli
 
@@ -172,3 +174,24 @@ def test_demo_needs_no_configuration(tmp_path: Path, browser_choice: BrowserChoi
     assert run.code == 0, run.stdout + run.stderr
     assert "alerts verified" in run.stdout and "invoices verified" in run.stdout
     assert (run.run_dir / "report.html").is_file()
+
+
+def test_expired_sessions_are_logged_into_again_and_the_trace_never_holds_the_password(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice, monkeypatch: Any
+) -> None:
+    portal = portal_factory(faults=parse_faults(["session_expiry=6"]))
+    monkeypatch.setenv("EMSYS_RUN_TRACE", "always")
+    run = run_cli(["run", *VERIFY], portal=portal, tmp_path=tmp_path, browser_choice=browser_choice)
+    ledger = portal.ledger()
+
+    assert run.code == 0, explain(run)
+    assert ledger["sessions_expired"] >= 1 and ledger["logins"] >= 2
+    assert len(_jobs(ledger, "alerts")) == 1 and len(_jobs(ledger, "invoices")) == 1
+    trace = run.run_dir / "trace.zip"
+    assert trace.is_file()
+    with zipfile.ZipFile(trace) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            assert portal.password.encode() not in data, name
+            assert quote_plus(portal.password).encode() not in data, name
+    assert portal.password not in run.all_output()
