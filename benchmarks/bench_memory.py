@@ -1,0 +1,115 @@
+"""Peak memory and CPU time of a process and everything it starts, sampled from a thread.
+
+The robot is one Python process; it starts Playwright's driver (Node.js), which starts the
+browser (a handful of Chromium processes). What a machine has to provide is the peak of
+their *sum*, so each sample adds the processes up and the peak is taken over samples.
+
+RSS counts pages shared between Chromium's processes once per process, so the sum
+over-states what the tree really occupies; PSS (shared pages split between their users)
+is recorded next to it as the fairer figure.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import psutil
+
+MB = 1024 * 1024
+ROBOT, DRIVER, BROWSER = "robot", "driver", "browser"
+
+
+@dataclass
+class MemoryPeak:
+    """Peaks in bytes, by part of the tree and for the whole tree at once."""
+
+    rss: dict[str, int] = field(default_factory=lambda: {ROBOT: 0, DRIVER: 0, BROWSER: 0})
+    rss_total: int = 0
+    pss_total: int = 0
+    processes: int = 0  # most processes seen at once
+    cpu_s: float = 0.0  # user + system time of every process seen (last sample of each)
+    samples: int = 0
+
+    def merge(self, other: MemoryPeak) -> MemoryPeak:
+        """The worse of two peaks, part by part (for the worst run of a scenario)."""
+        return MemoryPeak(
+            rss={k: max(v, other.rss.get(k, 0)) for k, v in self.rss.items()},
+            rss_total=max(self.rss_total, other.rss_total),
+            pss_total=max(self.pss_total, other.pss_total),
+            processes=max(self.processes, other.processes),
+            cpu_s=max(self.cpu_s, other.cpu_s),
+            samples=self.samples + other.samples,
+        )
+
+
+def _part(proc: psutil.Process, root_pid: int) -> str:
+    if proc.pid == root_pid:
+        return ROBOT
+    try:
+        name = proc.name().lower()
+    except psutil.Error:
+        return BROWSER
+    return DRIVER if name.startswith("node") else BROWSER
+
+
+class TreeSampler:
+    """Samples the process tree under ``pid`` every ``interval_s`` until ``stop()``."""
+
+    def __init__(self, pid: int, *, interval_s: float = 0.1) -> None:
+        self.pid = pid
+        self.interval_s = interval_s
+        self.peak = MemoryPeak()
+        self._cpu: dict[int, float] = {}
+        self._halt = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="bench-memory", daemon=True)
+
+    def start(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def stop(self) -> MemoryPeak:
+        self._halt.set()
+        self._thread.join(5)
+        self.peak.cpu_s = round(sum(self._cpu.values()), 3)
+        return self.peak
+
+    def _loop(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        # The first sample at once: a short-lived tree must not be missed entirely.
+        while True:
+            self._sample(root)
+            if self._halt.wait(self.interval_s):
+                return
+
+    def _sample(self, root: psutil.Process) -> None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return  # the robot has exited; its children are gone or orphaned
+        rss = {ROBOT: 0, DRIVER: 0, BROWSER: 0}
+        pss = 0
+        alive = 0
+        for proc in tree:
+            try:
+                with proc.oneshot():
+                    info = proc.memory_full_info()
+                    times = proc.cpu_times()
+            except psutil.Error:
+                continue  # exited between the listing and the read
+            alive += 1
+            rss[_part(proc, self.pid)] += info.rss
+            pss += getattr(info, "pss", info.rss)
+            self._cpu[proc.pid] = times.user + times.system
+        if not alive:
+            return
+        peak = self.peak
+        peak.samples += 1
+        peak.processes = max(peak.processes, alive)
+        for part, value in rss.items():
+            peak.rss[part] = max(peak.rss[part], value)
+        peak.rss_total = max(peak.rss_total, sum(rss.values()))
+        peak.pss_total = max(peak.pss_total, pss)

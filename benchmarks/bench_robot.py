@@ -1,0 +1,195 @@
+"""One run of the real ``emsys-rpa run`` command, as a user's scheduler would start it.
+
+The robot gets its configuration from the environment only (portal URL, user, password,
+state folder); ``XDG_CONFIG_HOME`` points into the scratch folder so that a config file of
+the person running the benchmark (with notifications, say) cannot join in. The wall time is
+the process's, so it includes the interpreter, the imports and the browser's start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench_memory import MemoryPeak, TreeSampler
+
+RUN_TIMEOUT_S = 240
+# A run that verifies does so in about a second; a broken one must not hold the bench for
+# the robot's default ten minutes.
+VERIFY_TIMEOUT_S = 60
+
+
+def robot_command() -> list[str]:
+    """The installed console script next to this interpreter (the venv's), else on PATH."""
+    beside = Path(sys.executable).parent / "emsys-rpa"
+    if beside.is_file():
+        return [str(beside)]
+    found = shutil.which("emsys-rpa")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "emsys_rpa"]
+
+
+@dataclass(frozen=True)
+class Credentials:
+    url: str
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass
+class RobotRun:
+    exit_code: int
+    wall_s: float
+    started: datetime  # UTC, just before the process was started
+    ended: datetime  # UTC, just after it exited
+    summary: dict[str, Any] | None
+    memory: MemoryPeak
+    output_tail: str
+
+    @property
+    def ok(self) -> bool:
+        """Exit 0 with every task verified (what the benchmark is meant to measure)."""
+        if self.exit_code != 0 or self.summary is None:
+            return False
+        return all(t.get("status") == "verified" for t in self.summary.get("tasks", []))
+
+    def problem(self) -> str:
+        if self.summary is None:
+            return f"exit {self.exit_code}, no summary.json: {self.output_tail}"
+        tasks = ", ".join(f"{t['name']} {t['status']}" for t in self.summary.get("tasks", []))
+        errors = "; ".join(self.summary.get("errors", []))
+        return f"exit {self.exit_code}: {tasks}{'; ' + errors if errors else ''}"
+
+
+def run_robot(
+    portal: Credentials,
+    work: Path,
+    *,
+    command: Sequence[str] | None = None,
+    sample_interval_s: float = 0.1,
+) -> RobotRun:
+    """Run the robot once against ``portal`` in a fresh state and run folder under ``work``."""
+    run_dir = work / "run"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMSYS_")}
+    env.update(
+        EMSYS_PORTAL_URL=portal.url,
+        EMSYS_USERNAME=portal.username,
+        EMSYS_PASSWORD=portal.password,
+        EMSYS_STATE_DIR=str(work / "state"),
+        XDG_CONFIG_HOME=str(work / "config"),
+    )
+    argv = [
+        *(command or robot_command()),
+        "run",
+        "--report-dir",
+        str(run_dir),
+        "--verify-timeout",
+        str(VERIFY_TIMEOUT_S),
+    ]
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    proc = subprocess.Popen(
+        argv,
+        cwd=work,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    )
+    sampler = TreeSampler(proc.pid, interval_s=sample_interval_s).start()
+    try:
+        output, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        output, _ = proc.communicate()
+    wall = time.perf_counter() - clock
+    ended = datetime.now(UTC)
+    memory = sampler.stop()
+    summary_file = run_dir / "summary.json"
+    summary = json.loads(summary_file.read_text("utf-8")) if summary_file.is_file() else None
+    return RobotRun(
+        exit_code=proc.returncode,
+        wall_s=wall,
+        started=started,
+        ended=ended,
+        summary=summary,
+        memory=memory,
+        output_tail=output[-1500:],
+    )
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    seconds: float
+
+
+def _ts(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def phases(run: RobotRun) -> list[Phase]:
+    """The run's wall time cut into consecutive phases that add up to it exactly.
+
+    Before the summary's ``started_at``: interpreter, imports, settings. From there to the
+    first step: run lock, ledger, logging and the browser's launch. Then every recorded step
+    (run-level ones as ``session: …``), the time between steps, the browser's shutdown up
+    to ``finished_at``, and finally summary.json, report.html and the process's exit.
+    """
+    summary = run.summary
+    if summary is None or summary.get("finished_at") is None:
+        return [Phase("total (no summary)", run.wall_s)]
+    steps: list[tuple[datetime, str, float]] = []
+    for step in summary.get("steps", []):
+        steps.append((_ts(step["started_at"]), f"session: {step['name']}", step["duration_s"]))
+    for task in summary.get("tasks", []):
+        for step in task.get("steps", []):
+            steps.append(
+                (_ts(step["started_at"]), f"{task['name']}: {step['name']}", step["duration_s"])
+            )
+    steps.sort(key=lambda item: item[0])
+    begun, finished = _ts(summary["started_at"]), _ts(summary["finished_at"])
+    result = [
+        Phase("start-up: interpreter, imports, settings", (begun - run.started).total_seconds())
+    ]
+    if steps:
+        first = steps[0][0]
+        last_end = max(start.timestamp() + duration for start, _, duration in steps)
+        in_steps = sum(duration for _, _, duration in steps)
+        result.append(Phase("launch: lock, ledger, browser start", (first - begun).total_seconds()))
+        result += [Phase(name, duration) for _, name, duration in steps]
+        result.append(Phase("between steps", last_end - first.timestamp() - in_steps))
+        result.append(Phase("browser shutdown", finished.timestamp() - last_end))
+    else:
+        result.append(Phase("browser session", (finished - begun).total_seconds()))
+    result.append(
+        Phase("summary, report, exit", (run.ended - finished).total_seconds()),
+    )
+    return result
+
+
+def verification(run: RobotRun) -> dict[str, dict[str, Any]]:
+    """Per task: the robot's own verification figures, the verify step and the pre-check."""
+    found: dict[str, dict[str, Any]] = {}
+    for task in (run.summary or {}).get("tasks", []):
+        figures: dict[str, Any] = dict(task.get("verification") or {})
+        for step in task.get("steps", []):
+            if step["name"].startswith("verify in"):
+                figures["step_s"] = step["duration_s"]
+            elif step["name"].startswith("check Istoric"):
+                figures["precheck_s"] = step["duration_s"]
+        found[task["name"]] = figures
+    return found
