@@ -157,6 +157,17 @@ def test_an_html_message_is_read_and_its_ok_pressed(kit: Kit) -> None:
     assert not kit.page.locator("#msg").is_visible()
 
 
+def test_a_success_sentence_already_on_screen_is_not_taken_for_the_answer(kit: Kit) -> None:
+    kit.page.set_content(
+        "<p>Ultima transmitere: programată cu succes ieri.</p>"
+        + _send_page("window.sends++; setTimeout(() => msg.hidden = false, 600)")
+    )
+    screen = SendingScreen(kit.finder, kit.dialogs, kit.windows, alerts.ALERTS)
+    message = screen.send(message_timeout_s=5)
+    assert message is not None and message.via == "box"
+    assert message.text == "Operația a fost programată cu succes."
+
+
 def test_a_confirm_before_sending_is_accepted_exactly_once(kit: Kit) -> None:
     kit.page.set_content(
         _send_page(

@@ -80,10 +80,17 @@ _BOX_TEXT = """(e) => {
 
 
 def await_message(
-    finder: Finder, dialogs: DialogKeeper, mark: int, *, timeout_s: float
+    finder: Finder,
+    dialogs: DialogKeeper,
+    mark: int,
+    *,
+    timeout_s: float,
+    page_text: bool = True,
 ) -> InfoMessage | None:
     """Wait for the information message that follows the click made after ``mark``.
 
+    ``page_text=False`` ignores success sentences written on the page without an OK button
+    (use it when such a sentence was already there before the click: it is not the answer).
     Returns None if nothing recognisable appeared within ``timeout_s``: the caller then cannot
     tell whether the portal scheduled the job.
     """
@@ -100,12 +107,12 @@ def await_message(
                 text = str(found.locator.evaluate(_BOX_TEXT))
             except PlaywrightError:
                 text = ""
-            text = scrub_text(re.sub(r"\s*\bOK\s*$", "", text).strip())
+            text = scrub_text(" ".join(re.sub(r"\s*\bOK\s*$", "", text).split()))
             found.locator.click()
             finder.wait_gone(MESSAGE_OK, timeout_s=5)
             log.info("information message", via="box", text=text)
             return InfoMessage(text, "box", judge(text))
-        found = finder.locate(MESSAGE_TEXT)
+        found = finder.locate(MESSAGE_TEXT) if page_text else None
         if found is not None:
             text = scrub_text(found.locator.inner_text())
             log.info("information message", via="page", text=text)

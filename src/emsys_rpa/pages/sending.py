@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from emsys_rpa.errors import ElementNotFoundError, OutcomeUnknownError
 from emsys_rpa.pages.locate import Finder, Target, clickable
 from emsys_rpa.pages.menu import open_menu
-from emsys_rpa.pages.message import InfoMessage, await_message
+from emsys_rpa.pages.message import MESSAGE_TEXT, InfoMessage, await_message
 from emsys_rpa.pages.windows import AFTER_SEND, CANCEL_FIRST, Windows
 from emsys_rpa.session import DialogKeeper
 
@@ -113,6 +113,8 @@ class SendingScreen:
         says otherwise. A confirm() asking "are you sure?" is accepted exactly once.
         """
         found = self.finder.find(self.screen.send)
+        # A success sentence already on screen (an earlier run's) is not this send's answer.
+        stale_text = self.finder.present(MESSAGE_TEXT)
         mark = self.dialogs.mark()
         log.info("pressing", control=self.screen.send.what)
         with self.dialogs.expect_confirms(1):
@@ -124,7 +126,13 @@ class SendingScreen:
                     f"pressing {self.screen.send.what} failed half-way: {first}",
                     hint="check the portal's history before running again: it may have sent",
                 ) from None
-            return await_message(self.finder, self.dialogs, mark, timeout_s=message_timeout_s)
+            return await_message(
+                self.finder,
+                self.dialogs,
+                mark,
+                timeout_s=message_timeout_s,
+                page_text=not stale_text,
+            )
 
     def close_windows(self, *, cancel: bool = False) -> None:
         """Close the windows innermost first: with X after a send, with Renunț on cancel."""
