@@ -29,18 +29,8 @@ class MemoryPeak:
     pss_total: int = 0
     processes: int = 0  # most processes seen at once
     cpu_s: float = 0.0  # user + system time of every process seen (last sample of each)
+    cpu_by_part: dict[str, float] = field(default_factory=dict)
     samples: int = 0
-
-    def merge(self, other: MemoryPeak) -> MemoryPeak:
-        """The worse of two peaks, part by part (for the worst run of a scenario)."""
-        return MemoryPeak(
-            rss={k: max(v, other.rss.get(k, 0)) for k, v in self.rss.items()},
-            rss_total=max(self.rss_total, other.rss_total),
-            pss_total=max(self.pss_total, other.pss_total),
-            processes=max(self.processes, other.processes),
-            cpu_s=max(self.cpu_s, other.cpu_s),
-            samples=self.samples + other.samples,
-        )
 
 
 def _part(proc: psutil.Process, root_pid: int) -> str:
@@ -60,7 +50,7 @@ class TreeSampler:
         self.pid = pid
         self.interval_s = interval_s
         self.peak = MemoryPeak()
-        self._cpu: dict[int, float] = {}
+        self._cpu: dict[int, tuple[str, float]] = {}
         self._halt = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="bench-memory", daemon=True)
 
@@ -71,7 +61,11 @@ class TreeSampler:
     def stop(self) -> MemoryPeak:
         self._halt.set()
         self._thread.join(5)
-        self.peak.cpu_s = round(sum(self._cpu.values()), 3)
+        by_part: dict[str, float] = {}
+        for part, seconds in self._cpu.values():
+            by_part[part] = by_part.get(part, 0.0) + seconds
+        self.peak.cpu_by_part = {part: round(seconds, 3) for part, seconds in by_part.items()}
+        self.peak.cpu_s = round(sum(by_part.values()), 3)
         return self.peak
 
     def _loop(self) -> None:
@@ -101,9 +95,10 @@ class TreeSampler:
             except psutil.Error:
                 continue  # exited between the listing and the read
             alive += 1
-            rss[_part(proc, self.pid)] += info.rss
+            part = _part(proc, self.pid)
+            rss[part] += info.rss
             pss += getattr(info, "pss", info.rss)
-            self._cpu[proc.pid] = times.user + times.system
+            self._cpu[proc.pid] = (part, times.user + times.system)
         if not alive:
             return
         peak = self.peak

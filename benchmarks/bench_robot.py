@@ -14,9 +14,9 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +76,13 @@ def run_robot(
     work: Path,
     *,
     command: Sequence[str] | None = None,
+    extra_env: Mapping[str, str] | None = None,
     sample_interval_s: float = 0.1,
 ) -> RobotRun:
-    """Run the robot once against ``portal`` in a fresh state and run folder under ``work``."""
+    """Run the robot once against ``portal`` in a fresh state and run folder under ``work``.
+
+    ``extra_env`` adds settings for what-if comparisons (``EMSYS_RUN_TRACE=off``, …).
+    """
     run_dir = work / "run"
     env = {k: v for k, v in os.environ.items() if not k.startswith("EMSYS_")}
     env.update(
@@ -88,6 +92,7 @@ def run_robot(
         EMSYS_STATE_DIR=str(work / "state"),
         XDG_CONFIG_HOME=str(work / "config"),
     )
+    env.update(extra_env or {})
     argv = [
         *(command or robot_command()),
         "run",
@@ -179,6 +184,17 @@ def phases(run: RobotRun) -> list[Phase]:
         Phase("summary, report, exit", (run.ended - finished).total_seconds()),
     )
     return result
+
+
+def step_windows(run: RobotRun, prefix: str) -> list[tuple[str, datetime, datetime]]:
+    """(task, start, end) of every task step whose name starts with ``prefix``."""
+    found = []
+    for task in (run.summary or {}).get("tasks", []):
+        for step in task.get("steps", []):
+            if step["name"].startswith(prefix):
+                start = _ts(step["started_at"])
+                found.append((task["name"], start, start + timedelta(seconds=step["duration_s"])))
+    return found
 
 
 def verification(run: RobotRun) -> dict[str, dict[str, Any]]:

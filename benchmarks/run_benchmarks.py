@@ -48,7 +48,15 @@ from bench_report import (
     update_results,
     verdict_table,
 )
-from bench_robot import Credentials, RobotRun, phases, robot_command, run_robot, verification
+from bench_robot import (
+    Credentials,
+    RobotRun,
+    phases,
+    robot_command,
+    run_robot,
+    step_windows,
+    verification,
+)
 
 from emsys_rpa.mockportal import MockPortalOptions, parse_faults, parse_variant, running_mock_portal
 
@@ -92,6 +100,14 @@ class Measured:
     run: RobotRun
     portal: PortalTime
     grid_rows: dict[str, int]
+    log: list[dict[str, Any]]
+
+    def portal_busy_in(self, step_prefix: str) -> float:
+        """The portal's own time inside the steps named ``step_prefix…`` (both tasks)."""
+        return sum(
+            portal_time(self.log, since=start, until=end).busy_s
+            for _, start, end in step_windows(self.run, step_prefix)
+        )
 
 
 @dataclass
@@ -99,6 +115,7 @@ class Bench:
     scratch: Path
     say: Callable[[str], None]
     command: list[str] = field(default_factory=robot_command)
+    robot_env: dict[str, str] = field(default_factory=dict)
     templates: dict[int, Path] = field(default_factory=dict)
     seeding_s: dict[int, float] = field(default_factory=dict)
     counter: int = 0
@@ -138,9 +155,10 @@ class Bench:
                 Credentials(portal.url, portal.username, portal.password),
                 work,
                 command=command or self.command,
+                extra_env=self.robot_env,
             )
             log = portal.requests()
-        measured = Measured(config, run, portal_time(log, since=run.started), grid_rows)
+        measured = Measured(config, run, portal_time(log, since=run.started), grid_rows, log)
         db_path.unlink(missing_ok=True)
         return measured
 
@@ -211,7 +229,7 @@ def verify_table(runs: Sequence[Measured]) -> str:
             chosen = [m for m in tried if m.run.ok]
             if not chosen:
                 if tried:
-                    rows.append([f"{size:,}", order, *["–"] * 7, f"0 of {len(tried)}"])
+                    rows.append([f"{size:,}", order, *["–"] * 8, f"0 of {len(tried)}"])
                 continue
             grids = chosen[0].grid_rows
             ver = [verification(m.run) for m in chosen]
@@ -227,6 +245,7 @@ def verify_table(runs: Sequence[Measured]) -> str:
                     med("alerts", "duration_s"),
                     med("invoices", "duration_s"),
                     f"{median(_verify_total(m) for m in chosen):.2f}",
+                    f"{median(m.portal_busy_in('verify in') for m in chosen):.2f}",
                     f"{median(sum(int(t.get('polls', 0)) for t in v.values()) for v in ver):.0f}",
                     med("alerts", "precheck_s"),
                     f"{median(m.run.wall_s for m in chosen):.2f}",
@@ -241,6 +260,7 @@ def verify_table(runs: Sequence[Measured]) -> str:
             "verify alerts s",
             "verify invoices s",
             "verify total s",
+            "of which portal s",
             "polls",
             "alerts pre-check s",
             "wall s",
@@ -273,6 +293,10 @@ def memory_table(runs: Sequence[Measured]) -> str:
             groups.setdefault(key, []).append(m)
     for name, chosen in groups.items():
         peak = max(chosen, key=lambda m: m.run.memory.rss_total).run.memory
+
+        def cpu(part: str, chosen: list[Measured] = chosen) -> str:
+            return f"{median(m.run.memory.cpu_by_part.get(part, 0.0) for m in chosen):.1f}"
+
         rows.append(
             [
                 name,
@@ -283,6 +307,7 @@ def memory_table(runs: Sequence[Measured]) -> str:
                 f"{max(m.run.memory.pss_total for m in chosen) / MB:.0f}",
                 f"{peak.processes}",
                 f"{median(m.run.memory.cpu_s for m in chosen):.1f}",
+                f"{cpu(ROBOT)} / {cpu(DRIVER)} / {cpu(BROWSER)}",
             ]
         )
     return table(
@@ -294,7 +319,8 @@ def memory_table(runs: Sequence[Measured]) -> str:
             "total RSS MB",
             "total PSS MB",
             "processes",
-            "CPU s (median)",
+            "CPU s",
+            "CPU s robot / driver / browser",
         ],
         rows,
     )
@@ -400,14 +426,21 @@ def render(
     seeding_s: dict[int, float],
     repeat: int,
     elapsed_s: float,
+    robot_env: dict[str, str],
 ) -> str:
     zero = _ok(runs, scenario="zero")
     slow = _ok(runs, scenario="latency")
     failed = [m for m in runs if not m.run.ok]
+    what_if = " ".join(f"{k}={v}" for k, v in robot_env.items())
     parts = [
         f"Measured {when:%Y-%m-%d %H:%M} UTC with `{command}` "
         f"({repeat} repeat(s); medians unless said otherwise; {elapsed_s / 60:.1f} min in all).",
         "",
+        *(
+            [f"**What-if run**: the robot had `{what_if}` in its environment.", ""]
+            if what_if
+            else []
+        ),
         "Machine:",
         "",
         *(f"- {line}" for line in machine_lines),
@@ -525,6 +558,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="also profile one zero-latency run with pyinstrument into FILE (text)",
     )
     parser.add_argument(
+        "--robot-env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="extra environment for the robot, for what-if comparisons "
+        "(e.g. EMSYS_RUN_TRACE=off); repeatable",
+    )
+    parser.add_argument(
         "--scratch", type=Path, help="work in this folder and keep it (default: a temporary one)"
     )
     args = parser.parse_args(argv)
@@ -532,6 +573,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--repeat must be at least 1")
     if args.quick:
         args.repeat = 1
+    for item in args.robot_env:
+        if "=" not in item or not item.split("=", 1)[0]:
+            parser.error(f"--robot-env {item!r}: use NAME=VALUE")
     return args
 
 
@@ -586,7 +630,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="emsys-bench-") as temporary:
         scratch = args.scratch or Path(temporary)
         scratch.mkdir(parents=True, exist_ok=True)
-        bench = Bench(scratch, say)
+        bench = Bench(scratch, say, robot_env=dict(e.split("=", 1) for e in args.robot_env))
         sizes = sorted({c.history_rows for c in configs})
         for rows in sizes:
             bench.template(rows)
@@ -617,6 +661,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             seeding_s=bench.seeding_s,
             repeat=args.repeat,
             elapsed_s=elapsed,
+            robot_env=bench.robot_env,
         )
     print(text)
     if args.json:
