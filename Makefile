@@ -37,8 +37,9 @@ pytest: setup
 
 test: setup lint pytest
 
+# BENCH_ARGS: e.g. --quick, --write-results, --only verify (see --help).
 bench: setup
-	$(BIN)/python benchmarks/run_benchmarks.py
+	$(BIN)/python benchmarks/run_benchmarks.py $(BENCH_ARGS)
 
 screenshots: setup
 	$(BIN)/python scripts/take_screenshots.py
