@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic
 
@@ -65,6 +65,8 @@ _FAILED_SEND_VERIFY_S = 60.0
 # Folded history statuses of rows that did not go out.
 _FAILED_ROW = re.compile(r"eroare|esuat|error|fail|respins|netrimis|nu s-a trimis|invalid")
 _POLL_MIN_WAIT_S = 2.0
+# Beyond this difference between the portal's clock and ours, the portal's is used.
+_CLOCK_SKEW_S = 60.0
 _POLL_MAX_WAIT_S = 20.0
 
 
@@ -106,6 +108,7 @@ class Runner:
         self._session: BrowserSession | None = None
         self._finder: Finder | None = None
         self._home_url: str | None = None
+        self._skew_logged = False
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -120,7 +123,19 @@ class Runner:
         return self._finder
 
     def _portal_now(self) -> datetime:
-        return portal_now(self.tz, self._now())
+        """Now on the portal's clock, in its zone.
+
+        Our clock, unless the portal's (its HTTP Date header) is more than a minute away: then
+        the history's times and today's date are the portal's, and so must "since" be.
+        """
+        now = self._now()
+        offset = self._session.clock_offset_s if self._session is not None else None
+        if offset is not None and abs(offset) > _CLOCK_SKEW_S:
+            if not self._skew_logged:
+                log.warning("the portal's clock differs from ours", offset_s=round(offset))
+                self._skew_logged = True
+            now += timedelta(seconds=offset)
+        return portal_now(self.tz, now)
 
     @contextmanager
     def _step(self, task: TaskResult | None, name: str) -> Iterator[_StepHandle]:
@@ -459,7 +474,7 @@ class Runner:
         with self._step(task, "fill Perioada") as step:
             try:
                 period = resolve_period(
-                    self.tz, start=run.period_from, end=run.period_to, now=self._now()
+                    self.tz, start=run.period_from, end=run.period_to, now=self._portal_now()
                 )
             except ValueError as exc:
                 raise ConfigError(f"run.period_from / period_to: {exc}") from None

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Literal
@@ -123,6 +124,8 @@ class BrowserSession:
         self._shots = 0
         # HTTP status of the document each window shows (a 503 page has no menu to click).
         self._document_status: dict[int, int] = {}
+        # Server clock minus ours, from the Date header of the last page loaded (seconds).
+        self.clock_offset_s: float | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -181,8 +184,20 @@ class BrowserSession:
             request = response.request
             if request.is_navigation_request() and request.frame.parent_frame is None:
                 self._document_status[id(request.frame.page)] = response.status
+                self._note_server_clock(response.headers.get("date"))
         except PlaywrightError:
             return
+
+    def _note_server_clock(self, header: str | None) -> None:
+        if not header:
+            return
+        try:
+            server = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            return
+        if server.tzinfo is None:
+            return
+        self.clock_offset_s = (server - datetime.now(UTC)).total_seconds()
 
     def document_status(self, page: Page | None = None) -> int | None:
         """HTTP status of the page's current document (None before any navigation)."""
