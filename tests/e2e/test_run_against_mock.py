@@ -195,3 +195,21 @@ def test_expired_sessions_are_logged_into_again_and_the_trace_never_holds_the_pa
             assert portal.password.encode() not in data, name
             assert quote_plus(portal.password).encode() not in data, name
     assert portal.password not in run.all_output()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "--only", "everything"],
+        ["run", "--period-from", "2026-02-30"],
+        ["run", "--period-from", "2026-03-02", "--period-to", "2026-03-01"],
+        ["run"],  # no portal, user or password anywhere
+    ],
+)
+def test_usage_and_configuration_errors_exit_2_before_anything_starts(
+    args: list[str], tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    run = run_cli(args, portal=None, tmp_path=tmp_path, browser_choice=browser_choice)
+    assert run.code == 2, run.stderr
+    assert run.stderr.startswith("emsys-rpa: error:")
+    assert not run.run_dir.exists()

@@ -61,7 +61,7 @@ def command(
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"--variant: {exc}") from None
     if log_format not in ("auto", "console", "json"):
-        raise typer.BadParameter("use auto, console or json", param_hint="--log-format")
+        raise ConfigError("--log-format: use auto, console or json")
     with (
         tempfile.TemporaryDirectory(prefix="emsys-rpa-demo-") as state,
         running_mock_portal(MockPortalOptions(variant=chosen, send_start_delay_s=1.0)) as portal,

@@ -20,7 +20,7 @@ import structlog
 import typer
 
 from emsys_rpa.console import make_observer, print_final
-from emsys_rpa.errors import ExitStatus
+from emsys_rpa.errors import ConfigError, ExitStatus
 from emsys_rpa.fsutil import private_dir, private_file
 from emsys_rpa.logging_setup import close_run_log, configure_logging, scrub_text
 from emsys_rpa.notify import send_notifications
@@ -205,9 +205,7 @@ def _parse_day(value: str | None, option: str) -> date | None:
             return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
-    raise typer.BadParameter(
-        f"{value!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)", param_hint=option
-    )
+    raise ConfigError(f"{option}: {value!r} is not a date (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
 def command(
@@ -257,15 +255,14 @@ def command(
     if only is not None:
         unknown = [t.strip() for t in only.split(",") if t.strip() not in ALL_TASKS]
         if unknown:
-            raise typer.BadParameter(
-                f"unknown task(s) {', '.join(unknown)}; use alerts and/or invoices",
-                param_hint="--only",
+            raise ConfigError(
+                f"--only: unknown task(s) {', '.join(unknown)}; use alerts and/or invoices"
             )
     if log_format is not None and log_format not in ("auto", "console", "json"):
-        raise typer.BadParameter("use auto, console or json", param_hint="--log-format")
+        raise ConfigError("--log-format: use auto, console or json")
     start, end = _parse_day(period_from, "--period-from"), _parse_day(period_to, "--period-to")
     if start and end and start > end:
-        raise typer.BadParameter("--period-from is after --period-to", param_hint="--period-from")
+        raise ConfigError(f"--period-from {start} is after --period-to {end}")
     settings = load_settings(
         config,
         overrides(
