@@ -373,6 +373,7 @@ class Runner:
             date_headers=screen_def.history_date_headers,
         )
         sent = False
+        message: InfoMessage | None = None
         try:
             # Everything before Trimite is safe to repeat: a failed attempt (expired session,
             # 503, a window that did not open) starts again from the portal's start page.
@@ -391,7 +392,15 @@ class Runner:
             self._close_after_send(task, screen)
             self._verify(task, screen, grid, since, message)
         except KeyboardInterrupt:
-            task.status = TaskStatus.OUTCOME_UNKNOWN if sent else TaskStatus.NOT_RUN
+            if task.status is TaskStatus.NOT_RUN:
+                scheduled = message is not None and message.verdict is Verdict.SUCCESS
+                task.status = (
+                    TaskStatus.NOT_RUN
+                    if not sent
+                    else TaskStatus.NOT_VERIFIED
+                    if scheduled
+                    else TaskStatus.OUTCOME_UNKNOWN
+                )
             task.errors.append("interrupted" + (" after pressing Trimite" if sent else ""))
             raise
         except (EmsysError, PlaywrightError) as exc:

@@ -48,17 +48,15 @@ class CliRun:
         return "\n".join(texts)
 
 
-def run_cli(
-    args: Sequence[str],
-    *,
+def cli_env(
     portal: MockPortal | None,
     tmp_path: Path,
     browser_choice: BrowserChoice,
+    *,
     password: str | None = None,
-    run_name: str = "run",
     state: str = "state",
-) -> CliRun:
-    """``python -m emsys_rpa <args>`` with the portal's credentials in the environment."""
+) -> dict[str, str]:
+    """The environment a run gets: the portal's credentials, a state folder, the browser."""
     # Only what the test set (monkeypatch) and the browser choice pass through.
     env = {
         k: v
@@ -72,6 +70,21 @@ def run_cli(
         env["EMSYS_PORTAL_URL"] = portal.url
         env["EMSYS_USERNAME"] = portal.username
         env["EMSYS_PASSWORD"] = password if password is not None else portal.password
+    return env
+
+
+def run_cli(
+    args: Sequence[str],
+    *,
+    portal: MockPortal | None,
+    tmp_path: Path,
+    browser_choice: BrowserChoice,
+    password: str | None = None,
+    run_name: str = "run",
+    state: str = "state",
+) -> CliRun:
+    """``python -m emsys_rpa <args>`` with the portal's credentials in the environment."""
+    env = cli_env(portal, tmp_path, browser_choice, password=password, state=state)
     run_dir = tmp_path / run_name
     command = [sys.executable, "-m", "emsys_rpa", *args]
     if args and args[0] in ("run", "demo"):

@@ -6,6 +6,11 @@ right Perioada) and what the robot says it did (exit code, summary.json).
 
 from __future__ import annotations
 
+import json
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -18,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 from emsys_rpa.browser import BrowserChoice
 from emsys_rpa.mockportal import ALL_VARIANTS, parse_faults
 
-from .conftest import explain, run_cli
+from .conftest import cli_env, explain, run_cli
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -213,3 +218,31 @@ def test_usage_and_configuration_errors_exit_2_before_anything_starts(
     assert run.code == 2, run.stderr
     assert run.stderr.startswith("emsys-rpa: error:")
     assert not run.run_dir.exists()
+
+
+def test_sigterm_stops_the_run_in_order_and_records_what_was_sent(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    # Sending starts only after 60 s: the robot is still verifying the alerts when stopped.
+    portal = portal_factory(send_start_delay_s=60)
+    env = cli_env(portal, tmp_path, browser_choice)
+    run_dir = tmp_path / "run"
+    command = [sys.executable, "-m", "emsys_rpa", "run", "--report-dir", str(run_dir)]
+    proc = subprocess.Popen(
+        command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    log = run_dir / "run.log.jsonl"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and "verify in the tab" not in (
+        log.read_text("utf-8") if log.is_file() else ""
+    ):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    summary = json.loads((run_dir / "summary.json").read_text("utf-8"))
+
+    assert proc.returncode == 130
+    assert summary["status"] == "interrupted" and summary["exit_code"] == 130
+    statuses = {t["name"]: t["status"] for t in summary["tasks"]}
+    assert statuses == {"alerts": "not_verified", "invoices": "not_run"}
+    assert [job["type"] for job in portal.ledger()["jobs"]] == ["alerts"]
