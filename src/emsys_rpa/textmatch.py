@@ -81,16 +81,6 @@ def label_regex(*labels: str, exact: bool = False) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
-def matches(pattern: re.Pattern[str], text: str | None) -> bool:
-    return bool(text) and pattern.search(text or "") is not None
-
-
-def contains_folded(haystack: str, needles: Iterable[str]) -> bool:
-    """True if any needle occurs in the haystack once both are folded."""
-    folded = fold(haystack)
-    return any(fold(n) in folded for n in needles)
-
-
 # XPath 1.0 has no regex and no lower-case(): translate() maps the letters instead.
 _XPATH_FROM = "ABCDEFGHIJKLMNOPQRSTUVWXYZĂÂÎȘŞȚŢăâîșşțţ\u00a0"
 _XPATH_TO = "abcdefghijklmnopqrstuvwxyzaaissttaaisstt "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from time import monotonic
 from typing import Any
@@ -131,7 +131,6 @@ class Reading:
     order: Order = Order.UNKNOWN
     rows_total: int = 0  # data rows on the pages read
     signature: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -181,27 +181,6 @@ class Finder:
             self.wait_a_little(target, min(wait_ms, remaining * 1000))
             wait_ms = min(wait_ms * 2, 1000.0)
 
-    def find_any(
-        self, targets: Sequence[Target], *, timeout_s: float | None = None
-    ) -> tuple[Target, Found]:
-        """Wait until one of ``targets`` is visible; the first of them found, in their order."""
-        deadline = monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
-        wait_ms = 100.0
-        while True:
-            frames = self.frames()
-            for target in targets:
-                found = self.locate(target, frames)
-                if found is not None:
-                    return target, found
-            if self.guard is not None:
-                self.guard()
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                names = " or ".join(t.what for t in targets)
-                raise ElementNotFoundError(f"could not find {names} in any open window")
-            self.wait_a_little(targets[0], min(wait_ms, remaining * 1000))
-            wait_ms = min(wait_ms * 2, 1000.0)
-
     def present(self, target: Target) -> bool:
         return self.locate(target) is not None
 
@@ -327,7 +306,3 @@ def close_controls(kind: Literal["x", "close", "cancel"]) -> Callable[[Locator],
         return found
 
     return build
-
-
-def text_inputs(scope: Scope) -> Locator:
-    return scope.locator(TEXT_INPUT)
