@@ -384,9 +384,10 @@ class Runner:
                     ready = self._prepare(task, screen, grid)
             if not ready:
                 return
-            since = minute_floor(self._portal_now())
-            task.scheduled_at = since
-            self.guard.intent(task.name, since)
+            pressed_at = self._portal_now().replace(microsecond=0)
+            since = minute_floor(pressed_at)  # the history may show minutes only
+            task.scheduled_at = pressed_at
+            self.guard.intent(task.name, pressed_at)
             sent = True  # from here on the portal may have scheduled the job
             message = self._press_send(task, screen)
             self._close_after_send(task, screen)
