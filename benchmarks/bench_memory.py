@@ -18,6 +18,7 @@ import psutil
 
 MB = 1024 * 1024
 ROBOT, DRIVER, BROWSER = "robot", "driver", "browser"
+PSS_EVERY = 10  # samples
 
 
 @dataclass
@@ -51,6 +52,7 @@ class TreeSampler:
         self.interval_s = interval_s
         self.peak = MemoryPeak()
         self._cpu: dict[int, tuple[str, float]] = {}
+        self._parts: dict[int, str] = {}
         self._halt = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="bench-memory", daemon=True)
 
@@ -84,20 +86,24 @@ class TreeSampler:
             tree = [root, *root.children(recursive=True)]
         except psutil.Error:
             return  # the robot has exited; its children are gone or orphaned
+        # PSS reads smaps_rollup (~2 ms a process): every tick would steal a quarter of a core
+        # from the robot on a 2-core machine, so it is read once a second; RSS every tick.
+        with_pss = self.peak.samples % PSS_EVERY == 0
         rss = {ROBOT: 0, DRIVER: 0, BROWSER: 0}
         pss = 0
         alive = 0
         for proc in tree:
             try:
                 with proc.oneshot():
-                    info = proc.memory_full_info()
+                    memory = proc.memory_full_info() if with_pss else proc.memory_info()
                     times = proc.cpu_times()
+                    part = self._parts.get(proc.pid) or _part(proc, self.pid)
             except psutil.Error:
                 continue  # exited between the listing and the read
             alive += 1
-            part = _part(proc, self.pid)
-            rss[part] += info.rss
-            pss += getattr(info, "pss", info.rss)
+            self._parts[proc.pid] = part
+            rss[part] += memory.rss
+            pss += getattr(memory, "pss", memory.rss)
             self._cpu[proc.pid] = (part, times.user + times.system)
         if not alive:
             return
@@ -107,4 +113,33 @@ class TreeSampler:
         for part, value in rss.items():
             peak.rss[part] = max(peak.rss[part], value)
         peak.rss_total = max(peak.rss_total, sum(rss.values()))
-        peak.pss_total = max(peak.pss_total, pss)
+        if with_pss:
+            peak.pss_total = max(peak.pss_total, pss)
+
+
+def _busy_s() -> float:
+    """CPU seconds the whole machine has spent not idle since boot (all CPUs)."""
+    times = psutil.cpu_times()
+    return float(sum(times)) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def _own_s() -> float:
+    times = psutil.Process().cpu_times()
+    return float(times.user + times.system)
+
+
+class MachineCpu:
+    """CPU spent by the whole machine, and by this process (the mock portal), over a run.
+
+    What neither the robot's tree nor this process used belongs to other programs: a figure
+    well above zero means the run competed for the CPU and its times are inflated.
+    """
+
+    def __init__(self) -> None:
+        self._busy = _busy_s()
+        self._own = _own_s()
+
+    def stop(self, tree_cpu_s: float) -> tuple[float, float]:
+        """(this process's CPU seconds, other programs' CPU seconds) since construction."""
+        own = _own_s() - self._own
+        return own, max(0.0, _busy_s() - self._busy - own - tree_cpu_s)

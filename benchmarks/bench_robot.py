@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_memory import MemoryPeak, TreeSampler
+from bench_memory import MachineCpu, MemoryPeak, TreeSampler
 
 RUN_TIMEOUT_S = 240
 # A run that verifies does so in about a second; a broken one must not hold the bench for
@@ -54,6 +54,8 @@ class RobotRun:
     ended: datetime  # UTC, just after it exited
     summary: dict[str, Any] | None
     memory: MemoryPeak
+    portal_cpu_s: float  # this process: the mock portal (and the sampler)
+    other_cpu_s: float  # everything else on the machine: noise
     output_tail: str
 
     @property
@@ -101,6 +103,7 @@ def run_robot(
         "--verify-timeout",
         str(VERIFY_TIMEOUT_S),
     ]
+    machine = MachineCpu()
     started = datetime.now(UTC)
     clock = time.perf_counter()
     proc = subprocess.Popen(
@@ -123,6 +126,7 @@ def run_robot(
     wall = time.perf_counter() - clock
     ended = datetime.now(UTC)
     memory = sampler.stop()
+    portal_cpu, other_cpu = machine.stop(memory.cpu_s)
     summary_file = run_dir / "summary.json"
     summary = json.loads(summary_file.read_text("utf-8")) if summary_file.is_file() else None
     return RobotRun(
@@ -132,6 +136,8 @@ def run_robot(
         ended=ended,
         summary=summary,
         memory=memory,
+        portal_cpu_s=portal_cpu,
+        other_cpu_s=other_cpu,
         output_tail=output[-1500:],
     )
 

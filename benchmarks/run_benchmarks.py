@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import shlex
 import shutil
 import sys
@@ -308,6 +309,7 @@ def memory_table(runs: Sequence[Measured]) -> str:
                 f"{peak.processes}",
                 f"{median(m.run.memory.cpu_s for m in chosen):.1f}",
                 f"{cpu(ROBOT)} / {cpu(DRIVER)} / {cpu(BROWSER)}",
+                f"{median(m.run.portal_cpu_s for m in chosen):.1f}",
             ]
         )
     return table(
@@ -321,8 +323,21 @@ def memory_table(runs: Sequence[Measured]) -> str:
             "processes",
             "CPU s",
             "CPU s robot / driver / browser",
+            "mock portal CPU s",
         ],
         rows,
+    )
+
+
+def _noise(runs: Sequence[Measured]) -> str:
+    other = [m.run.other_cpu_s for m in runs]
+    if not other:
+        return "n/a"
+    walls = sum(m.run.wall_s for m in runs)
+    share = sum(other) / (walls * (os.cpu_count() or 1)) if walls else 0.0
+    return (
+        f"median {median(other):.1f} s per run, max {max(other):.1f} s "
+        f"({share:.0%} of the machine's CPU capacity over the runs)"
     )
 
 
@@ -445,6 +460,7 @@ def render(
         "",
         *(f"- {line}" for line in machine_lines),
         f"- Load average (1/5/15 min) before: {load[0]}; after: {load[1]}",
+        "- CPU used by other programs during a run (noise; 0 on a quiet machine): " + _noise(runs),
         "",
         "## Targets",
         "",
@@ -599,7 +615,10 @@ def _raw(m: Measured) -> dict[str, Any]:
             "pss_total_mb": round(m.run.memory.pss_total / MB, 1),
             "processes": m.run.memory.processes,
             "cpu_s": m.run.memory.cpu_s,
+            "cpu_by_part_s": m.run.memory.cpu_by_part,
         },
+        "portal_cpu_s": round(m.run.portal_cpu_s, 3),
+        "other_cpu_s": round(m.run.other_cpu_s, 3),
         "grid_rows": m.grid_rows,
     }
 
@@ -646,7 +665,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(
                 f"[{index}/{len(configs)}] {config.label}: {measured.run.wall_s:.2f} s, "
                 f"portal {measured.portal.busy_s:.2f} s, "
-                f"peak {measured.run.memory.rss_total / MB:.0f} MB — {status}"
+                f"peak {measured.run.memory.rss_total / MB:.0f} MB, "
+                f"other programs {measured.run.other_cpu_s:.1f} CPU s — {status}"
             )
         if args.profile:
             say(f"profile: {profile_run(bench, args.profile.resolve())}")
