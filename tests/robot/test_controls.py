@@ -11,6 +11,7 @@ from emsys_rpa.pages import alerts, invoices
 from emsys_rpa.pages.invoices import fill_period
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.menu import ALERTS_PATH, INVOICES_PATH, open_menu
+from emsys_rpa.pages.sending import SendingScreen
 
 from .conftest import Kit
 
@@ -39,6 +40,11 @@ FUNDAL_MARKUPS = {
     "cell-before": """<table><tr><td>Prin SMS</td><td><input type=checkbox id=sms></td></tr>
         <tr><td>Fundal:</td><td><input type=checkbox id=fundal></td></tr>
         <tr><td>Altceva</td><td><input type=checkbox id=other></td></tr></table>""",
+    "styled-hidden-input": """<style>input { display: none } .box::before { content: '☐' }
+        input:checked + .box::before { content: '☑' }</style>
+        <label><input type=checkbox id=sms><span class=box></span>Prin SMS</label>
+        <label><input type=checkbox id=fundal><span class=box></span>Fundal</label>
+        <label><input type=checkbox id=other><span class=box></span>Altceva</label>""",
     "aria-checkbox": """<div role=checkbox id=sms aria-checked=false tabindex=0>Prin SMS</div>
         <div role=checkbox id=fundal aria-checked=false tabindex=0
              onclick="this.setAttribute('aria-checked', 'true')">Fundal</div>""",
@@ -48,8 +54,7 @@ FUNDAL_MARKUPS = {
 @pytest.mark.parametrize("markup", sorted(FUNDAL_MARKUPS))
 def test_fundal_is_found_whatever_its_label_looks_like(kit: Kit, markup: str) -> None:
     kit.page.set_content(FUNDAL_MARKUPS[markup])
-    found = kit.finder.find(alerts.BACKGROUND)
-    found.locator.click()
+    SendingScreen(kit.finder, kit.dialogs, kit.windows, alerts.ALERTS).tick_background()
     ticked = kit.page.evaluate(
         "() => Array.from(document.querySelectorAll('[id]')).filter(e => e.checked ||"
         " e.getAttribute('aria-checked') === 'true').map(e => e.id)"

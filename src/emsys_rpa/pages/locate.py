@@ -274,6 +274,10 @@ def checkbox(*labels: str) -> Builder:
                 f" | //*[{cell}]/following-sibling::*[1]//input[@type='checkbox']"
             ),
             scope.locator(f"xpath=//input[@type='checkbox'][{before}[{text_is_label}]]"),
+            # A box drawn by CSS over a hidden input: its label is what a person clicks.
+            scope.locator("label:has(input[type=checkbox]), label[for]").filter(
+                has_text=label_regex(*labels, exact=True)
+            ),
         ]
 
     return build
