@@ -53,6 +53,7 @@ class RobotRun:
     started: datetime  # UTC, just before the process was started
     ended: datetime  # UTC, just after it exited
     summary: dict[str, Any] | None
+    run_dir: Path
     memory: MemoryPeak
     portal_cpu_s: float  # this process: the mock portal (and the sampler)
     other_cpu_s: float  # everything else on the machine: noise
@@ -135,6 +136,7 @@ def run_robot(
         started=started,
         ended=ended,
         summary=summary,
+        run_dir=run_dir,
         memory=memory,
         portal_cpu_s=portal_cpu,
         other_cpu_s=other_cpu,

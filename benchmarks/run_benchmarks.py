@@ -58,6 +58,7 @@ from bench_robot import (
     step_windows,
     verification,
 )
+from bench_trace import TraceBreakdown, read_trace
 
 from emsys_rpa.mockportal import MockPortalOptions, parse_faults, parse_variant, running_mock_portal
 
@@ -137,7 +138,12 @@ class Bench:
         self.templates[rows] = path
         return path
 
-    def measure(self, config: Config, command: Sequence[str] | None = None) -> Measured:
+    def measure(
+        self,
+        config: Config,
+        command: Sequence[str] | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> Measured:
         self.counter += 1
         work = self.scratch / f"run-{self.counter:03d}"
         work.mkdir(parents=True)
@@ -156,7 +162,7 @@ class Bench:
                 Credentials(portal.url, portal.username, portal.password),
                 work,
                 command=command or self.command,
-                extra_env=self.robot_env,
+                extra_env={**self.robot_env, **(extra_env or {})},
             )
             log = portal.requests()
         measured = Measured(config, run, portal_time(log, since=run.started), grid_rows, log)
@@ -442,6 +448,7 @@ def render(
     repeat: int,
     elapsed_s: float,
     robot_env: dict[str, str],
+    trace: str | None = None,
 ) -> str:
     zero = _ok(runs, scenario="zero")
     slow = _ok(runs, scenario="latency")
@@ -522,7 +529,43 @@ def render(
         "",
         memory_table(runs),
     ]
+    if trace is not None:
+        parts += ["", "## 5. Where the time goes: Playwright calls", "", trace]
     return "\n".join(parts)
+
+
+def trace_section(traced: Measured, breakdown: TraceBreakdown | None) -> str:
+    head = (
+        "One more zero-latency run with `EMSYS_RUN_TRACE=always` "
+        f"({traced.run.wall_s:.2f} s wall). Playwright calls after login, added up by method "
+        "(tracing starts after login, so the login is not in it)."
+    )
+    if breakdown is None or not breakdown.calls:
+        return head + "\n\n(no trace.zip was written: " + traced.run.problem() + ")"
+    rows = [
+        [
+            method,
+            f"{stats.calls}",
+            f"{stats.total_ms / 1000:.2f}",
+            f"{stats.total_ms / stats.calls:.0f}",
+        ]
+        for method, stats in sorted(
+            breakdown.by_method.items(), key=lambda item: item[1].total_ms, reverse=True
+        )
+    ]
+    return "\n".join(
+        [
+            head,
+            "",
+            f"Traced span {breakdown.span_ms / 1000:.2f} s: inside Playwright calls "
+            f"{breakdown.in_calls_ms / 1000:.2f} s ({breakdown.calls} calls), between calls "
+            f"(the robot's Python, hops) {breakdown.outside_calls_ms / 1000:.2f} s. "
+            f"The trace holds {breakdown.screencast_frames} screencast frames and "
+            f"{breakdown.snapshots} DOM snapshots.",
+            "",
+            table(["Playwright call", "calls", "total s", "ms per call"], rows),
+        ]
+    )
 
 
 def profile_run(bench: Bench, out: Path) -> Path:
@@ -562,6 +605,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--no-warmup", action="store_true", help="skip the unmeasured first run (cold caches)"
+    )
+    parser.add_argument(
+        "--no-trace",
+        action="store_true",
+        help="skip the extra traced run that breaks the time down by Playwright call",
     )
     parser.add_argument(
         "--write-results", action="store_true", help=f"update the generated part of {RESULTS.name}"
@@ -668,6 +716,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"peak {measured.run.memory.rss_total / MB:.0f} MB, "
                 f"other programs {measured.run.other_cpu_s:.1f} CPU s — {status}"
             )
+        trace = None
+        if not args.no_trace:
+            traced = bench.measure(Config("zero"), extra_env={"EMSYS_RUN_TRACE": "always"})
+            trace_zip = traced.run.run_dir / "trace.zip"
+            trace = trace_section(traced, read_trace(trace_zip) if trace_zip.is_file() else None)
+            say(f"traced run: {traced.run.wall_s:.2f} s")
         if args.profile:
             say(f"profile: {profile_run(bench, args.profile.resolve())}")
         elapsed = time.perf_counter() - began
@@ -682,6 +736,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             repeat=args.repeat,
             elapsed_s=elapsed,
             robot_env=bench.robot_env,
+            trace=trace,
         )
     print(text)
     if args.json:
