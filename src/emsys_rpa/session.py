@@ -41,7 +41,7 @@ from playwright.sync_api import (
 from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.browser import BrowserChoice, find_browser
-from emsys_rpa.errors import ConfigError, PortalUnreachableError
+from emsys_rpa.errors import ConfigError, EmsysError, PortalUnreachableError
 from emsys_rpa.logging_setup import scrub_text
 from emsys_rpa.settings import Settings
 
@@ -285,6 +285,12 @@ class BrowserSession:
             response = self.page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            if "ERR_CERT" in first or "SSL" in first:
+                # Not transient: retrying cannot make an untrusted certificate trusted.
+                raise EmsysError(
+                    f"the portal's certificate is not trusted at {url}: {scrub_text(first)}",
+                    hint="if it comes from a company CA, set ca_bundle under [portal]",
+                ) from None
             raise PortalUnreachableError(
                 f"cannot open {url}: {scrub_text(first)}",
                 hint="check portal.url, the network/VPN and that the portal is up",

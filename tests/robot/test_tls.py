@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from emsys_rpa.errors import ConfigError, PortalUnreachableError
+from emsys_rpa.errors import ConfigError, EmsysError
 from emsys_rpa.session import BrowserSession, trust_args
 from emsys_rpa.settings import PortalSettings, Settings
 
@@ -101,7 +101,7 @@ def test_the_private_ca_is_trusted_only_when_configured(
 ) -> None:
     url, ca_pem = private_ca_portal
     untrusted = BrowserSession(Settings(portal=PortalSettings(url=url)), None)
-    with untrusted as session, pytest.raises(PortalUnreachableError, match="CERT"):
+    with untrusted as session, pytest.raises(EmsysError, match="certificate is not trusted"):
         session.goto(url)
     trusted = Settings(portal=PortalSettings(url=url, ca_bundle=ca_pem))
     with BrowserSession(trusted, None) as session:
@@ -114,7 +114,7 @@ def test_a_bundle_of_another_ca_does_not_make_the_portal_trusted(
 ) -> None:
     url, ca_pem = private_ca_portal
     other = Settings(portal=PortalSettings(url=url, ca_bundle=ca_pem.parent / "other-ca.pem"))
-    with BrowserSession(other, None) as session, pytest.raises(PortalUnreachableError):
+    with BrowserSession(other, None) as session, pytest.raises(EmsysError, match="ca_bundle"):
         session.goto(url)
 
 
