@@ -103,6 +103,7 @@ class Measured:
     portal: PortalTime
     grid_rows: dict[str, int]
     log: list[dict[str, Any]]
+    attempts: int = 1
 
     def portal_busy_in(self, step_prefix: str) -> float:
         """The portal's own time inside the steps named ``step_prefix…`` (both tasks)."""
@@ -341,9 +342,11 @@ def _noise(runs: Sequence[Measured]) -> str:
         return "n/a"
     walls = sum(m.run.wall_s for m in runs)
     share = sum(other) / (walls * (os.cpu_count() or 1)) if walls else 0.0
+    again = sum(1 for m in runs if m.attempts > 1)
     return (
         f"median {median(other):.1f} s per run, max {max(other):.1f} s "
-        f"({share:.0%} of the machine's CPU capacity over the runs)"
+        f"({share:.0%} of the machine's CPU capacity over the runs); "
+        f"{again} run(s) were measured again because of it"
     )
 
 
@@ -604,6 +607,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="run only this scenario (repeatable): zero, latency, verify",
     )
     parser.add_argument(
+        "--max-noise",
+        type=float,
+        default=1.5,
+        metavar="CPU_S",
+        help="measure a run again if other programs used more CPU seconds than this "
+        "during it (1.5)",
+    )
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=1,
+        help="how many times a noisy run is measured again (1; 0: never)",
+    )
+    parser.add_argument(
         "--no-warmup", action="store_true", help="skip the unmeasured first run (cold caches)"
     )
     parser.add_argument(
@@ -635,12 +652,38 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.retries < 0:
+        parser.error("--retries cannot be negative")
     if args.quick:
         args.repeat = 1
     for item in args.robot_env:
         if "=" not in item or not item.split("=", 1)[0]:
             parser.error(f"--robot-env {item!r}: use NAME=VALUE")
     return args
+
+
+def measure_quietly(
+    bench: Bench, config: Config, max_noise: float, retries: int, say: Callable[[str], None]
+) -> Measured:
+    """Measure ``config``; again (up to ``retries`` times) while other programs took the CPU.
+
+    Whether a run is measured again depends only on what *other* programs used during it,
+    never on the robot's own figures; of the attempts, a verified one with the least noise
+    is kept.
+    """
+    attempts: list[Measured] = []
+    for _ in range(1 + retries):
+        measured = bench.measure(config)
+        attempts.append(measured)
+        if measured.run.other_cpu_s <= max_noise:
+            break
+        say(
+            f"    {config.label}: other programs used {measured.run.other_cpu_s:.1f} CPU s "
+            f"(> {max_noise:g}); measuring again"
+        )
+    best = min(attempts, key=lambda m: (not m.run.ok, m.run.other_cpu_s))
+    best.attempts = len(attempts)
+    return best
 
 
 def _raw(m: Measured) -> dict[str, Any]:
@@ -707,7 +750,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             outcome = "ok" if warmup.run.ok else warmup.run.problem()
             say(f"warm-up run: {warmup.run.wall_s:.2f} s ({outcome})")
         for index, config in enumerate(configs, start=1):
-            measured = bench.measure(config)
+            measured = measure_quietly(bench, config, args.max_noise, args.retries, say)
             runs.append(measured)
             status = "verified" if measured.run.ok else f"FAILED: {measured.run.problem()}"
             say(
