@@ -195,12 +195,17 @@ class BrowserSession:
     ) -> None:
         self.close()
 
-    def open(self) -> None:
+    def browser_choice(self) -> BrowserChoice:
+        """Which browser to launch, with which flags (the private CA's trust among them)."""
         cfg = self.settings.browser
         extra = tuple(cfg.extra_args)
         if self.settings.portal.ca_bundle is not None:
             extra += (trust_args(self.settings.portal.ca_bundle, self.settings.portal.url),)
-        self.choice = find_browser(cfg.executable, cfg.channel, extra)
+        return find_browser(cfg.executable, cfg.channel, extra)
+
+    def open(self) -> None:
+        cfg = self.settings.browser
+        self.choice = self.browser_choice()
         self._pw = sync_playwright().start()
         try:
             self._browser = self._pw.chromium.launch(

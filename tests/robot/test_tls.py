@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import os
 import ssl
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,8 +18,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from playwright.sync_api import BrowserType
+from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.errors import ConfigError, EmsysError
+from emsys_rpa.browser import BrowserChoice
+from emsys_rpa.errors import ConfigError
 from emsys_rpa.session import BrowserSession, trust_args
 from emsys_rpa.settings import PortalSettings, Settings
 
@@ -96,26 +102,39 @@ def private_ca_portal(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.server_close()
 
 
+def _opens(browser_type: BrowserType, choice: BrowserChoice, url: str) -> bool:
+    """Launch as the robot would (pytest-playwright's driver) and try to open ``url``."""
+    browser = browser_type.launch(**choice.launch_kwargs())
+    try:
+        page = browser.new_page()
+        try:
+            page.goto(url)
+        except PlaywrightError as exc:
+            assert "ERR_CERT" in str(exc)
+            return False
+        return page.get_by_role("heading").inner_text() == "EMSYS Portal Administrator"
+    finally:
+        browser.close()
+
+
+def _choice(url: str, bundle: Path | None) -> BrowserChoice:
+    settings = Settings(portal=PortalSettings(url=url, ca_bundle=bundle))
+    return BrowserSession(settings, None).browser_choice()
+
+
 def test_the_private_ca_is_trusted_only_when_configured(
-    private_ca_portal: tuple[str, Path],
+    private_ca_portal: tuple[str, Path], browser_type: BrowserType
 ) -> None:
     url, ca_pem = private_ca_portal
-    untrusted = BrowserSession(Settings(portal=PortalSettings(url=url)), None)
-    with untrusted as session, pytest.raises(EmsysError, match="certificate is not trusted"):
-        session.goto(url)
-    trusted = Settings(portal=PortalSettings(url=url, ca_bundle=ca_pem))
-    with BrowserSession(trusted, None) as session:
-        session.goto(url)
-        assert session.page.get_by_role("heading").inner_text() == "EMSYS Portal Administrator"
+    assert not _opens(browser_type, _choice(url, None), url)
+    assert _opens(browser_type, _choice(url, ca_pem), url)
 
 
 def test_a_bundle_of_another_ca_does_not_make_the_portal_trusted(
-    private_ca_portal: tuple[str, Path],
+    private_ca_portal: tuple[str, Path], browser_type: BrowserType
 ) -> None:
     url, ca_pem = private_ca_portal
-    other = Settings(portal=PortalSettings(url=url, ca_bundle=ca_pem.parent / "other-ca.pem"))
-    with BrowserSession(other, None) as session, pytest.raises(EmsysError, match="ca_bundle"):
-        session.goto(url)
+    assert not _opens(browser_type, _choice(url, ca_pem.parent / "other-ca.pem"), url)
 
 
 def test_a_bundle_that_is_not_pem_is_a_config_error(tmp_path: Path) -> None:
@@ -123,3 +142,25 @@ def test_a_bundle_that_is_not_pem_is_a_config_error(tmp_path: Path) -> None:
     bogus.write_text("not a certificate")
     with pytest.raises(ConfigError, match="ca_bundle"):
         trust_args(bogus)
+
+
+def test_an_untrusted_portal_stops_with_advice_and_no_retries(
+    private_ca_portal: tuple[str, Path], tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    url, _ = private_ca_portal
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMSYS_")}
+    env.update(EMSYS_PORTAL_URL=url, EMSYS_USERNAME="robot", EMSYS_PASSWORD="whatever-1")
+    if browser_choice.executable_path:
+        env["EMSYS_BROWSER_EXECUTABLE"] = browser_choice.executable_path
+    done = subprocess.run(
+        [sys.executable, "-m", "emsys_rpa", "check"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "certificate is not trusted" in done.stderr and "ca_bundle" in done.stderr
+    assert "retrying" not in done.stderr
