@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from emsys_rpa import __version__
@@ -56,13 +55,18 @@ def main(argv: list[str] | None = None) -> None:
     except EmsysError as exc:
         print(f"emsys-rpa: error: {scrub_text(str(exc))}", file=sys.stderr)
         sys.exit(int(exc.exit_status))
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("emsys-rpa: interrupted", file=sys.stderr)
         sys.exit(int(ExitStatus.INTERRUPTED))
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
+    except typer.TyperException as exc:
+        # Usage errors (unknown option, bad value): click-style message, one exit code.
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"emsys-rpa: error: {exc}", file=sys.stderr)
         sys.exit(int(ExitStatus.CONFIG_ERROR))
     except KeyboardInterrupt:
         print("emsys-rpa: interrupted", file=sys.stderr)
