@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import date
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
@@ -173,6 +174,15 @@ def test_today_can_be_moved_and_seeding_is_deterministic(tmp_path: Path) -> None
     assert max(r[1] for r in first) <= "2024-03-15"
     assert snapshot(7, "b.sqlite3")[1] == first
     assert snapshot(8, "c.sqlite3")[1] != first
+
+
+def test_the_date_header_follows_the_moved_today() -> None:
+    options = MockPortalOptions(today=date(2024, 3, 15), **FAST)  # type: ignore[arg-type]
+    with running_mock_portal(options) as portal:
+        response = httpx.get(portal.url)
+    dates = response.headers.get_list("date")
+    assert len(dates) == 1
+    assert parsedate_to_datetime(dates[0]).date() in {date(2024, 3, 14), date(2024, 3, 15)}
 
 
 def test_an_existing_database_is_reused(tmp_path: Path) -> None:

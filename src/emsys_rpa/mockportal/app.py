@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from email.utils import formatdate
 from typing import Final
 
 from starlette.applications import Starlette
@@ -51,6 +52,10 @@ class FaultsAndAccounting:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                # A real server's Date header follows its own clock, shifted --today included.
+                date = formatdate(self.portal.clock.epoch(), usegmt=True).encode()
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"date"]
+                message = {**message, "headers": [*headers, (b"date", date)]}
             await send(message)
 
         try:

@@ -132,6 +132,7 @@ def running_mock_portal(options: MockPortalOptions | None = None) -> Iterator[Mo
             log_level=logging.WARNING,
             access_log=False,
             lifespan="off",
+            date_header=False,
             timeout_graceful_shutdown=2,
         )
         server = uvicorn.Server(config)
