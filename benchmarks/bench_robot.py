@@ -205,14 +205,37 @@ def step_windows(run: RobotRun, prefix: str) -> list[tuple[str, datetime, dateti
     return found
 
 
+def _history_reads(run: RobotRun) -> list[tuple[datetime, int]]:
+    """(when, grid pages read) of every "history read" line in the run's log."""
+    log = run.run_dir / "run.log.jsonl"
+    reads: list[tuple[datetime, int]] = []
+    if not log.is_file():
+        return reads
+    for line in log.read_text("utf-8", errors="replace").splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("event") == "history read" and "timestamp" in event:
+            # The log writes local time without an offset; astimezone() reads it as local.
+            stamp = datetime.fromisoformat(event["timestamp"]).astimezone(UTC)
+            reads.append((stamp, int(event.get("pages", 0))))
+    return reads
+
+
 def verification(run: RobotRun) -> dict[str, dict[str, Any]]:
-    """Per task: the robot's own verification figures, the verify step and the pre-check."""
+    """Per task: the robot's own verification figures, the verify step, the pre-check, and
+    how many grid pages the verification read (from run.log.jsonl)."""
     found: dict[str, dict[str, Any]] = {}
+    reads = _history_reads(run)
     for task in (run.summary or {}).get("tasks", []):
         figures: dict[str, Any] = dict(task.get("verification") or {})
         for step in task.get("steps", []):
             if step["name"].startswith("verify in"):
                 figures["step_s"] = step["duration_s"]
+                start = _ts(step["started_at"])
+                end = start + timedelta(seconds=step["duration_s"])
+                figures["pages"] = sum(pages for when, pages in reads if start <= when <= end)
             elif step["name"].startswith("check Istoric"):
                 figures["precheck_s"] = step["duration_s"]
         found[task["name"]] = figures
