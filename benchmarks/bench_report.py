@@ -24,10 +24,17 @@ def spread(values: Iterable[float], fmt: Callable[[float], str] = "{:.2f}".forma
     return [fmt(statistics.median(data)), fmt(min(data)), fmt(max(data))]
 
 
-def table(headers: Sequence[str], rows: Iterable[Sequence[object]], right: int = 1) -> str:
-    """A Markdown table; columns from index ``right`` on are right-aligned (numbers)."""
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    right: int = 1,
+    text_last: bool = False,
+) -> str:
+    """A Markdown table; columns from index ``right`` on are right-aligned (numbers), except
+    the last one if ``text_last``."""
+    numeric = range(right, len(headers) - 1 if text_last else len(headers))
     head = "| " + " | ".join(headers) + " |"
-    rule = "|" + "|".join("---:" if i >= right else "---" for i in range(len(headers))) + "|"
+    rule = "|" + "|".join("---:" if i in numeric else "---" for i in range(len(headers))) + "|"
     body = ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
     return "\n".join([head, rule, *body])
 

@@ -154,6 +154,21 @@ def _ts(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def all_steps(run: RobotRun) -> list[tuple[datetime, str, float]]:
+    """(start, "task: step", seconds) of every recorded step, in order of start."""
+    summary = run.summary or {}
+    steps: list[tuple[datetime, str, float]] = []
+    for step in summary.get("steps", []):
+        steps.append((_ts(step["started_at"]), f"session: {step['name']}", step["duration_s"]))
+    for task in summary.get("tasks", []):
+        for step in task.get("steps", []):
+            steps.append(
+                (_ts(step["started_at"]), f"{task['name']}: {step['name']}", step["duration_s"])
+            )
+    steps.sort(key=lambda item: item[0])
+    return steps
+
+
 def phases(run: RobotRun) -> list[Phase]:
     """The run's wall time cut into consecutive phases that add up to it exactly.
 
@@ -165,15 +180,7 @@ def phases(run: RobotRun) -> list[Phase]:
     summary = run.summary
     if summary is None or summary.get("finished_at") is None:
         return [Phase("total (no summary)", run.wall_s)]
-    steps: list[tuple[datetime, str, float]] = []
-    for step in summary.get("steps", []):
-        steps.append((_ts(step["started_at"]), f"session: {step['name']}", step["duration_s"]))
-    for task in summary.get("tasks", []):
-        for step in task.get("steps", []):
-            steps.append(
-                (_ts(step["started_at"]), f"{task['name']}: {step['name']}", step["duration_s"])
-            )
-    steps.sort(key=lambda item: item[0])
+    steps = all_steps(run)
     begun, finished = _ts(summary["started_at"]), _ts(summary["finished_at"])
     result = [
         Phase("start-up: interpreter, imports, settings", (begun - run.started).total_seconds())

@@ -31,7 +31,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,13 +52,14 @@ from bench_report import (
 from bench_robot import (
     Credentials,
     RobotRun,
+    all_steps,
     phases,
     robot_command,
     run_robot,
     step_windows,
     verification,
 )
-from bench_trace import TraceBreakdown, read_trace
+from bench_trace import TraceBreakdown, calls_within, read_trace
 
 from emsys_rpa.mockportal import MockPortalOptions, parse_faults, parse_variant, running_mock_portal
 
@@ -493,7 +494,7 @@ def render(
     ran = {m.config.scenario for m in runs}
     if "zero" in ran:
         parts += [
-            "## 1. Full run, zero latency, sends start at once",
+            "## 1. Full run, zero latency, jobs finish at once",
             "",
             "Both tasks, verified; the phases add up to the process's wall time.",
             "",
@@ -573,8 +574,38 @@ def trace_section(traced: Measured, breakdown: TraceBreakdown | None) -> str:
             f"{breakdown.snapshots} DOM snapshots.",
             "",
             table(["Playwright call", "calls", "total s", "ms per call"], rows),
+            "",
+            "The same calls by step of that run (steps before tracing started are left out):",
+            "",
+            steps_table(traced, breakdown),
         ]
     )
+
+
+def steps_table(traced: Measured, breakdown: TraceBreakdown) -> str:
+    if not breakdown.timeline:
+        return "(the trace has no wall clock to place its calls in steps)"
+    traced_from = breakdown.timeline[0].start
+    rows = []
+    for start, name, seconds in all_steps(traced.run):
+        end = start + timedelta(seconds=seconds)
+        if end < traced_from:
+            continue
+        calls = calls_within(breakdown.timeline, start, end)
+        by_method: dict[str, list[float]] = {}
+        for call in calls:
+            by_method.setdefault(call.method.split(".", 1)[-1], []).append(call.ms)
+        top = sorted(by_method.items(), key=lambda item: sum(item[1]), reverse=True)[:3]
+        rows.append(
+            [
+                name,
+                f"{seconds:.2f}",
+                f"{sum(call.ms for call in calls) / 1000:.2f}",
+                f"{len(calls)}",
+                ", ".join(f"{m} ×{len(ms)} {sum(ms) / 1000:.2f} s" for m, ms in top),
+            ]
+        )
+    return table(["step", "step s", "in calls s", "calls", "costliest calls"], rows, text_last=True)
 
 
 def profile_run(bench: Bench, out: Path) -> Path:
