@@ -152,6 +152,10 @@ class Runner:
         except BaseException as exc:
             status = StepStatus.FAILED
             handle.detail = handle.detail or _first_line(exc)
+            if isinstance(exc, EmsysError) and exc.step is None:
+                # The console and summary.json show the error away from its step list: the
+                # message names the step itself (the innermost one that failed).
+                exc.step = name
             if not isinstance(exc, KeyboardInterrupt) and self._session is not None:
                 handle.screenshot = self._shot(f"{owner}-{name}-failed")
             raise
