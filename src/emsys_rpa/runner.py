@@ -388,12 +388,17 @@ class Runner:
                     ready = self._prepare(task, screen, grid)
             if not ready:
                 return
-            pressed_at = self._portal_now().replace(microsecond=0)
-            since = minute_floor(pressed_at)  # the history may show minutes only
-            task.scheduled_at = pressed_at
-            self.guard.intent(task.name, pressed_at)
-            sent = True  # from here on the portal may have scheduled the job
-            message = self._press_send(task, screen)
+
+            def commit_intent() -> None:
+                nonlocal sent
+                pressed_at = self._portal_now().replace(microsecond=0)
+                task.scheduled_at = pressed_at
+                self.guard.intent(task.name, pressed_at)
+                sent = True  # from here on the portal may have scheduled the job
+
+            message = self._press_send(task, screen, commit_intent)
+            assert task.scheduled_at is not None  # commit_intent ran, or send() raised
+            since = minute_floor(task.scheduled_at)  # the history may show minutes only
             self._close_after_send(task, screen)
             self._verify(task, screen, grid, since, message)
         except KeyboardInterrupt:
@@ -498,9 +503,14 @@ class Runner:
             step.detail = f"Perioada {start} – {end}"
         return period
 
-    def _press_send(self, task: TaskResult, screen: SendingScreen) -> InfoMessage | None:
+    def _press_send(
+        self, task: TaskResult, screen: SendingScreen, commit_intent: Callable[[], None]
+    ) -> InfoMessage | None:
         with self._step(task, "press Trimite (once)") as step:
-            message = screen.send(message_timeout_s=self.settings.portal.navigation_timeout_s)
+            message = screen.send(
+                message_timeout_s=self.settings.portal.navigation_timeout_s,
+                before_click=commit_intent,
+            )
             if message is None:
                 step.detail = "no information message appeared"
                 step.screenshot = self._shot(f"{task.name}-no-message")

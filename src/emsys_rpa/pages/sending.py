@@ -7,7 +7,7 @@ only in labels, in the number of windows and in Perioada (invoices).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from time import monotonic
@@ -105,8 +105,14 @@ class SendingScreen:
                     expect(current.locator).to_be_checked(timeout=min(wait_ms, remaining * 1000))
             wait_ms = min(wait_ms * 2, 1000.0)
 
-    def send(self, *, message_timeout_s: float) -> InfoMessage | None:
+    def send(
+        self, *, message_timeout_s: float, before_click: Callable[[], None] = lambda: None
+    ) -> InfoMessage | None:
         """Press Trimite — once, whatever happens — and wait for the information message.
+
+        ``before_click`` runs once the button has been found, just before it is pressed: the
+        place to record the intent, so that a button that is not there (the portal changed)
+        fails the task without leaving an intent behind. If it raises, nothing is pressed.
 
         Raises OutcomeUnknownError if the click itself failed half-way. Returns None if no
         message appeared: the caller must then treat the outcome as unknown until the history
@@ -116,6 +122,7 @@ class SendingScreen:
         # A success sentence already on screen (an earlier run's) is not this send's answer.
         stale_text = self.finder.present(MESSAGE_TEXT)
         mark = self.dialogs.mark()
+        before_click()
         log.info("pressing", control=self.screen.send.what)
         with self.dialogs.expect_confirms(1):
             try:
