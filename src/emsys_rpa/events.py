@@ -48,6 +48,11 @@ class SendGuard(Protocol):
         """Why this task must not be sent again today (None: go ahead)."""
         ...
 
+    def needs_check(self, task: str) -> bool:
+        """True when ``task`` is refused and a person should look at the portal first (an
+        earlier send's outcome is unknown, or was not seen completing)."""
+        ...
+
     def intent(self, task: str, scheduled_at: datetime) -> None:
         """Written just before Trimite is pressed: survives a crash."""
         ...
@@ -60,6 +65,9 @@ class SendGuard(Protocol):
 class NullGuard:
     def skip_reason(self, task: str) -> str | None:
         return None
+
+    def needs_check(self, task: str) -> bool:
+        return False
 
     def intent(self, task: str, scheduled_at: datetime) -> None:
         return None

@@ -362,6 +362,10 @@ class Runner:
             task.status = TaskStatus.SKIPPED
             task.skip_reason = scrub_text(reason)
             log.warning("task skipped", task=task.name, reason=task.skip_reason)
+            if self.guard.needs_check(task.name):
+                # Not sending is right, but the job is not done either: someone must look at
+                # the portal, so the run fails (exit 1) instead of ending quietly.
+                self.summary.errors.append(f"{task.name} not sent: {task.skip_reason}")
             self.observer.task_finished(task)
             return
         screen = SendingScreen(
@@ -482,6 +486,8 @@ class Runner:
                 "not sending again (use --force to send anyway)"
             )
             log.warning("alerts skipped", reason=task.skip_reason)
+            # Someone must decide whether today's alerts are done: the run fails (exit 1).
+            self.summary.errors.append(f"{task.name} not sent: {task.skip_reason}")
             return True
         with self._step(task, "back to Alerte"):
             screen.open()
