@@ -33,6 +33,7 @@ from emsys_rpa.errors import (
     SessionExpiredError,
 )
 from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
+from emsys_rpa.history import Tally
 from emsys_rpa.logging_setup import scrub_text
 from emsys_rpa.pages import alerts, invoices
 from emsys_rpa.pages.history_grid import HistoryGrid, Reading
@@ -68,6 +69,19 @@ _POLL_MIN_WAIT_S = 2.0
 # Beyond this difference between the portal's clock and ours, the portal's is used.
 _CLOCK_SKEW_S = 60.0
 _POLL_MAX_WAIT_S = 20.0
+
+
+def _failing_statuses(tally: Tally) -> dict[str, int]:
+    """The tally's statuses that say a row did not go out, with their counts."""
+    return {k: n for k, n in tally.statuses.items() if _FAILED_ROW.search(fold(k))}
+
+
+def _rows_sent(reading: Reading | None) -> int:
+    """New rows that did not fail: what proves sending started."""
+    if reading is None:
+        return 0
+    tally = reading.tally
+    return tally.rows_seen - sum(_failing_statuses(tally).values())
 
 
 def _first_line(exc: BaseException) -> str:
@@ -560,6 +574,17 @@ class Runner:
                 verification.last_sent_at = tally.last_sent_at
                 verification.statuses = dict(tally.statuses)
                 step.screenshot = self._shot(f"{task.name}-history")
+                failing = _failing_statuses(tally)
+                listed = ", ".join(f"{n} × “{k}”" for k, n in failing.items())
+                if not _rows_sent(reading):
+                    # Every new row failed: the portal tried and nothing went out. Not verified
+                    # and not a success; the ledger's outcome keeps a rerun from sending blindly.
+                    task.status = TaskStatus.FAILED
+                    raise EmsysError(
+                        f"{tab} shows {tally.rows_seen} new row(s) since {since:%H:%M}, none of "
+                        f"them sent: {listed}",
+                        hint="the portal failed to send; check it before running again",
+                    )
                 step.detail = (
                     f"{tally.rows_seen} row(s) sent since {since:%H:%M}"
                     f" (first {tally.first_sent_at:%H:%M}, last {tally.last_sent_at:%H:%M})"
@@ -567,10 +592,8 @@ class Runner:
                     else f"{tally.rows_seen} row(s) sent since {since:%H:%M}"
                 )
                 task.status = TaskStatus.VERIFIED
-                failing = {k: n for k, n in tally.statuses.items() if _FAILED_ROW.search(fold(k))}
                 if failing:
                     # Sending started (verified), but say plainly that some rows failed.
-                    listed = ", ".join(f"{n} × “{k}”" for k, n in failing.items())
                     task.errors.append(f"{tab} shows rows that were not sent: {listed}")
                 return
             step.screenshot = self._shot(f"{task.name}-history-nothing-new")
@@ -623,7 +646,8 @@ class Runner:
             wait=tenacity.wait_exponential(
                 multiplier=1, min=_POLL_MIN_WAIT_S, max=_POLL_MAX_WAIT_S
             ),
-            retry=tenacity.retry_if_result(lambda r: r is None or r.tally.rows_seen == 0),
+            # Rows that all failed may be followed by rows that went out: keep looking.
+            retry=tenacity.retry_if_result(lambda r: _rows_sent(r) == 0),
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
         )
         reading: Reading | None = retrying(poll)
