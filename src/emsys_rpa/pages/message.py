@@ -16,6 +16,7 @@ import structlog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
+from emsys_rpa.errors import EmsysError
 from emsys_rpa.logging_setup import scrub_text
 from emsys_rpa.pages.locate import Finder, Scope, Target, clickable
 from emsys_rpa.session import DialogKeeper
@@ -113,10 +114,22 @@ def await_message(
             log.info("information message", via="box", text=text)
             return InfoMessage(text, "box", judge(text))
         found = finder.locate(MESSAGE_TEXT) if page_text else None
+        if found is not None and finder.present(MESSAGE_OK):
+            # A box shows its sentence and its OK together; the OK was looked for a moment
+            # before the sentence, so the box appeared in between: go and press its OK.
+            continue
         if found is not None:
             text = scrub_text(found.locator.inner_text())
             log.info("information message", via="page", text=text)
             return InfoMessage(text, "page", judge(text))
+        if finder.guard is not None:
+            try:
+                finder.guard()
+            except EmsysError as exc:
+                # The login form is back (the session expired): no message is coming, and only
+                # the history can tell whether the click counted.
+                log.warning("no information message: the login form is back", reason=exc.message)
+                return None
         remaining = deadline - monotonic()
         if remaining <= 0:
             return None
