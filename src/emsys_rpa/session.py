@@ -42,6 +42,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.browser import BrowserChoice, find_browser
 from emsys_rpa.errors import ConfigError, EmsysError, PortalUnreachableError
+from emsys_rpa.fsutil import private_dir, private_file
 from emsys_rpa.logging_setup import scrub_text
 from emsys_rpa.settings import Settings
 
@@ -327,7 +328,8 @@ class BrowserSession:
         self._shots += 1
         relative = Path("screenshots") / f"{self._shots:02d}-{_safe_name(name)}.png"
         target = self.run_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
+        # Screenshots show customer data: owner-only, like the run folder.
+        private_dir(target.parent)
         try:
             self.top_page().screenshot(
                 path=str(target), full_page=True, mask=mask or [], timeout=10_000
@@ -335,6 +337,7 @@ class BrowserSession:
         except PlaywrightError as exc:
             log.warning("screenshot failed", name=name, error=scrub_text(str(exc).splitlines()[0]))
             return None
+        private_file(target)
         return relative.as_posix()
 
     def start_tracing(self) -> None:
@@ -358,6 +361,7 @@ class BrowserSession:
         try:
             if self.run_dir is not None:
                 self.context.tracing.stop(path=str(self.run_dir / "trace.zip"))
+                private_file(self.run_dir / "trace.zip")
                 self._trace_saved = True
             else:
                 self.context.tracing.stop()
@@ -382,6 +386,7 @@ class BrowserSession:
         try:
             if keep and self.run_dir is not None:
                 self.context.tracing.stop(path=str(self.run_dir / "trace.zip"))
+                private_file(self.run_dir / "trace.zip")
                 return "trace.zip"
             self.context.tracing.stop()
         except PlaywrightError as exc:
