@@ -1,0 +1,90 @@
+"""Safety proofs: the real CLI against the mock portal, under faults, crashes and signals.
+
+The end-to-end helpers (``run_cli``, ``cli_env``, ``explain``, the ``portal_factory`` fixture)
+and the HTTPS server with a private CA (``private_ca_portal``) are the e2e and robot suites'
+own, imported here rather than copied.
+
+Every test of the fault matrix and of the crash reruns records what the portal's ledger said
+(``proof``); at the end of the session one line sums it up, e.g.
+``safety: 19 fault scenarios × 2 tasks + 7 crash reruns: 0 duplicate sends, 26 passed``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pytest
+
+from e2e.conftest import portal_factory  # noqa: F401  (fixture, re-exported)
+from robot.test_tls import private_ca_portal  # noqa: F401  (fixture, re-exported)
+
+MATRIX_MODULE = "test_fault_matrix.py"
+CRASH_MODULE = "test_crash_reruns.py"
+
+
+@dataclass
+class Proof:
+    """What the proofs saw, summed over the session."""
+
+    cli_runs: int = 0
+    duplicate_sends: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def record(self, ledger: dict[str, object], runs: int = 1) -> None:
+        """One portal's ledger after ``runs`` CLI runs against it."""
+        self.cli_runs += runs
+        duplicates = ledger["duplicate_sends"]
+        assert isinstance(duplicates, int)
+        self.duplicate_sends += duplicates
+
+
+_PROOF = pytest.StashKey[Proof]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_PROOF] = Proof()
+
+
+@pytest.fixture
+def proof(request: pytest.FixtureRequest) -> Proof:
+    return request.config.stash[_PROOF]
+
+
+def _module_items(items: list[pytest.Item], module: str) -> list[pytest.Item]:
+    return [item for item in items if item.nodeid.split("::")[0].endswith(module)]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_ITEMS] = _module_items(items, MATRIX_MODULE) + _module_items(items, CRASH_MODULE)
+
+
+_ITEMS = pytest.StashKey[list[pytest.Item]]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The matrix's size and result, in one line anyone can quote (README "Safety")."""
+    config = terminalreporter.config
+    items = config.stash.get(_ITEMS, [])
+    if not items:
+        return
+    ids = {item.nodeid for item in items}
+    outcomes = {"passed": 0, "failed": 0, "skipped": 0}
+    for outcome in outcomes:
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "nodeid", None) in ids and report.when in ("call", "setup"):
+                if outcome == "passed" and report.when != "call":
+                    continue
+                outcomes[outcome] += 1
+    scenarios = len(_module_items(items, MATRIX_MODULE))
+    crashes = len(_module_items(items, CRASH_MODULE))
+    proof = config.stash[_PROOF]
+    minutes, seconds = divmod(round(time.monotonic() - proof.started), 60)
+    failed = f", {outcomes['failed']} failed" if outcomes["failed"] else ""
+    skipped = f", {outcomes['skipped']} skipped" if outcomes["skipped"] else ""
+    terminalreporter.write_line(
+        f"safety: {scenarios} fault scenarios × 2 tasks + {crashes} crash reruns: "
+        f"{proof.duplicate_sends} duplicate sends, {outcomes['passed']} passed{failed}{skipped} "
+        f"({proof.cli_runs} CLI runs, {minutes} min {seconds:02d} s)",
+        bold=True,
+    )
