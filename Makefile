@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean
+.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean safety
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ pytest: setup
 	$(BIN)/python -m pytest
 
 test: setup lint pytest
+
+# The safety proof (fault matrix, crash reruns, Ctrl-C/SIGTERM, no password leak) on its own;
+# its last line is the matrix's size and result quoted in the README's "Safety" section.
+safety: setup
+	$(BIN)/python -m pytest tests/safety -q -p no:cacheprovider
 
 # BENCH_ARGS: e.g. --quick, --write-results, --only verify (see --help).
 bench: setup
