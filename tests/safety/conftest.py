@@ -6,13 +6,12 @@ own, imported here rather than copied.
 
 Every test of the fault matrix and of the crash reruns records what the portal's ledger said
 (``proof``); at the end of the session one line sums it up, e.g.
-``safety: 19 fault scenarios × 2 tasks + 7 crash reruns: 0 duplicate sends, 26 passed``.
+``safety: 18 fault scenarios × 2 tasks + 7 crash reruns: 0 duplicate sends, 25 passed``.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 
@@ -29,7 +28,6 @@ class Proof:
 
     cli_runs: int = 0
     duplicate_sends: int = 0
-    started: float = field(default_factory=time.monotonic)
 
     def record(self, ledger: dict[str, object], runs: int = 1) -> None:
         """One portal's ledger after ``runs`` CLI runs against it."""
@@ -55,15 +53,15 @@ def _module_items(items: list[pytest.Item], module: str) -> list[pytest.Item]:
     return [item for item in items if item.nodeid.split("::")[0].endswith(module)]
 
 
+_ITEMS = pytest.StashKey[list[pytest.Item]]()
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     # After deselection (-k, -m): the line counts what ran.
     items = session.items
     session.config.stash[_ITEMS] = _module_items(items, MATRIX_MODULE) + _module_items(
         items, CRASH_MODULE
     )
-
-
-_ITEMS = pytest.StashKey[list[pytest.Item]]()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -73,22 +71,26 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if not items:
         return
     ids = {item.nodeid for item in items}
-    outcomes = {"passed": 0, "failed": 0, "skipped": 0}
-    for outcome in outcomes:
-        for report in terminalreporter.stats.get(outcome, []):
-            if getattr(report, "nodeid", None) in ids and report.when in ("call", "setup"):
-                if outcome == "passed" and report.when != "call":
-                    continue
-                outcomes[outcome] += 1
+    outcomes: dict[str, set[str]] = {"passed": set(), "failed": set(), "error": set()}
+    outcomes["skipped"] = set()
+    seconds_spent = 0.0
+    for category, reports in terminalreporter.stats.items():
+        for report in reports:
+            if getattr(report, "nodeid", None) not in ids:
+                continue
+            seconds_spent += getattr(report, "duration", 0.0)
+            if category in outcomes:
+                outcomes[category].add(report.nodeid)
     scenarios = len(_module_items(items, MATRIX_MODULE))
     crashes = len(_module_items(items, CRASH_MODULE))
     proof = config.stash[_PROOF]
-    minutes, seconds = divmod(round(time.monotonic() - proof.started), 60)
-    failed = f", {outcomes['failed']} failed" if outcomes["failed"] else ""
-    skipped = f", {outcomes['skipped']} skipped" if outcomes["skipped"] else ""
+    # The matrix's and the reruns' own time, whatever else ran in the session.
+    minutes, seconds = divmod(round(seconds_spent), 60)
+    passed = len(outcomes.pop("passed") - outcomes["failed"] - outcomes["error"])
+    others = "".join(f", {len(nodes)} {name}" for name, nodes in outcomes.items() if nodes)
     terminalreporter.write_line(
         f"safety: {scenarios} fault scenarios × 2 tasks + {crashes} crash reruns: "
-        f"{proof.duplicate_sends} duplicate sends, {outcomes['passed']} passed{failed}{skipped} "
+        f"{proof.duplicate_sends} duplicate sends, {passed} passed{others} "
         f"({proof.cli_runs} CLI runs, {minutes} min {seconds:02d} s)",
         bold=True,
     )
