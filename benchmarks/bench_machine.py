@@ -37,6 +37,13 @@ class Machine:
         ]
 
 
+def _usable_cpus() -> int:
+    """What ``nproc`` prints: the CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 0
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text("utf-8").splitlines():
@@ -88,7 +95,7 @@ def describe_machine() -> Machine:
     except metadata.PackageNotFoundError:
         playwright = "not installed"
     return Machine(
-        cpus=os.cpu_count() or 0,
+        cpus=_usable_cpus(),
         cpu_model=_cpu_model(),
         ram_gb=psutil.virtual_memory().total / 1024**3,
         system=f"{platform.system()} {platform.release()} ({platform.machine()})",
