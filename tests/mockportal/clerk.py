@@ -9,12 +9,14 @@ variant really renders them that way.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from playwright.sync_api import Dialog, FrameLocator, Locator, Page
+from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.mockportal import MockPortal, Variant
 
@@ -154,7 +156,8 @@ class Clerk:
     def cancel(self, window: Window) -> None:
         """Renunț."""
         if window.popup is not None:
-            with window.popup.expect_event("close"):
+            with window.popup.expect_event("close"), contextlib.suppress(PlaywrightError):
+                # The button closes its own window; Playwright may lose the click's answer.
                 self.button(window.scope, "Renunț").click()
             return
         assert window.frame is not None
