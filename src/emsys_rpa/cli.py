@@ -13,7 +13,7 @@ import typer
 from emsys_rpa import __version__
 from emsys_rpa.commands import browser, check, demo, mock_portal, run, runs
 from emsys_rpa.errors import EmsysError, ExitStatus
-from emsys_rpa.logging_setup import scrub_text
+from emsys_rpa.redaction import scrub_text
 
 app = typer.Typer(
     name="emsys-rpa",

@@ -38,6 +38,8 @@ SEND_DATE_HEADERS = (
 # A date column that is never the send date (the alert configuration table has one).
 NOT_SEND_DATE_HEADERS = ("ultima modificare", "modificare", "emitere", "scadent", "creare")
 STATUS_HEADERS = ("stare", "status", "starea")
+# A header longer than this is a sentence (a caption, a "no records" row), not a column title.
+HEADER_MAX_LEN = 60
 
 
 class Order(StrEnum):
@@ -74,13 +76,22 @@ def parse_portal_datetime(text: str, tz: tzinfo) -> datetime | None:
         return None
 
 
+def header_matches(header: str, key: str, avoid: Sequence[str]) -> bool:
+    """The column rule (folded texts): ``key`` in a title-sized header holding no ``avoid`` word.
+
+    The page-side copy in ``pages.history_grid`` (JavaScript) applies the same rule.
+    """
+    return len(header) < HEADER_MAX_LEN and key in header and not any(a in header for a in avoid)
+
+
 def find_column(headers: Sequence[str], wanted: Sequence[str], avoid: Sequence[str] = ()) -> int:
     """Index of the first header matching the earliest entry of ``wanted``; -1 if none."""
     folded = [fold(h) for h in headers]
+    bad = [fold(a) for a in avoid]
     for name in wanted:
         key = fold(name)
         for index, header in enumerate(folded):
-            if key in header and not any(fold(bad) in header for bad in avoid):
+            if header_matches(header, key, bad):
                 return index
     return -1
 

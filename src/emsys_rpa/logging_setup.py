@@ -1,25 +1,21 @@
 """structlog set-up: pretty on a terminal, JSON lines otherwise, always JSON lines to the run log.
 
-Every event passes through ``SecretRedactor`` before any renderer sees it, so a password that
-slips into an event (an exception text, a URL, a form value) is replaced by ``***`` everywhere.
+Every event passes through the process-wide ``redaction.redactor`` before any renderer sees it,
+so a password that slips into an event (an exception text, a URL, a form value) is replaced by
+``***`` everywhere.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import sys
-import threading
-from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any, TextIO
 
 import structlog
 from structlog.typing import EventDict, Processor, WrappedLogger
 
-REDACTED = "***"
-_SECRET_KEY = re.compile(r"pass(word|wd)?|secret|token|authori[sz]ation|cookie|api[_-]?key", re.I)
+from emsys_rpa.redaction import redactor
 
 _LEVELS = {
     "debug": logging.DEBUG,
@@ -27,52 +23,6 @@ _LEVELS = {
     "warning": logging.WARNING,
     "error": logging.ERROR,
 }
-
-
-class SecretRedactor:
-    """Replaces registered secret values, and values of secret-looking keys, with ``***``."""
-
-    def __init__(self) -> None:
-        self._secrets: set[str] = set()
-        self._lock = threading.Lock()
-
-    def register(self, *values: str | None) -> None:
-        with self._lock:
-            # Very short strings would redact ordinary words; portals do not accept them anyway.
-            self._secrets.update(v for v in values if v and len(v) >= 4)
-
-    def scrub(self, text: str) -> str:
-        for secret in sorted(self._secrets, key=len, reverse=True):
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
-
-    def _clean(self, value: Any) -> Any:
-        if isinstance(value, str):
-            return self.scrub(value)
-        if isinstance(value, dict):
-            return {
-                k: REDACTED if _SECRET_KEY.search(str(k)) else self._clean(v)
-                for k, v in value.items()
-            }
-        if isinstance(value, list | tuple):
-            return type(value)(self._clean(v) for v in value)
-        if isinstance(value, BaseException):
-            return self.scrub(f"{type(value).__name__}: {value}")
-        return value
-
-    def __call__(self, logger: WrappedLogger, name: str, event_dict: EventDict) -> EventDict:
-        for key in list(event_dict):
-            value = event_dict[key]
-            if key != "event" and _SECRET_KEY.search(key) and value is not None:
-                event_dict[key] = REDACTED
-            else:
-                event_dict[key] = self._clean(value)
-        return event_dict
-
-
-# One redactor for the process: secrets are registered where they are loaded.
-redactor = SecretRedactor()
 
 
 class _TeeRenderer:
@@ -137,11 +87,3 @@ def close_run_log() -> None:
     if _run_log_handle is not None:
         _run_log_handle.close()
         _run_log_handle = None
-
-
-def scrub_text(text: str) -> str:
-    return redactor.scrub(text)
-
-
-def dumps_scrubbed(data: MutableMapping[str, Any] | Iterable[Any]) -> str:
-    return redactor.scrub(json.dumps(data, default=str))

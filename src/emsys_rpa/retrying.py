@@ -28,7 +28,7 @@ from emsys_rpa.errors import (
     PortalUnreachableError,
     SessionExpiredError,
 )
-from emsys_rpa.logging_setup import scrub_text
+from emsys_rpa.redaction import error_line
 from emsys_rpa.settings import RetrySettings
 
 # Errors no policy may retry (subclasses included, e.g. AccountLockedError).
@@ -49,12 +49,6 @@ _log = structlog.get_logger("emsys_rpa.retrying")
 def is_retryable(exc: BaseException, retry_on: tuple[type[BaseException], ...]) -> bool:
     """The hard rule: listed in ``retry_on`` and not one of ``NEVER_RETRY``."""
     return isinstance(exc, retry_on) and not isinstance(exc, NEVER_RETRY)
-
-
-def _error_line(exc: BaseException) -> str:
-    # Playwright messages carry a multi-line call log; the first line says what failed.
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return scrub_text(f"{type(exc).__name__}: {first}" if first else type(exc).__name__)
 
 
 def safe_step(
@@ -97,7 +91,7 @@ def safe_step(
             attempt=state.attempt_number,
             attempts=settings.attempts,
             wait_s=round(wait_s, 2),
-            error=_error_line(exc) if exc else None,
+            error=error_line(exc, kind=True) if exc else None,
         )
         if exc is not None:
             pending[:] = [exc]

@@ -11,7 +11,6 @@ it comes from the environment or the OS keyring.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Mapping
 from datetime import date
@@ -29,13 +28,12 @@ from pydantic_settings import (
 )
 
 from emsys_rpa.errors import ConfigError
+from emsys_rpa.secrets import KEYRING_SERVICE, secret_from_env_or_keyring
+from emsys_rpa.selector_keys import SELECTOR_KEYS, unknown_selector_key
 
 APP_NAME = "emsys-rpa"
-KEYRING_SERVICE = "emsys-rpa"
 LOCAL_CONFIG_NAME = "emsys-rpa.toml"
-
-TaskName = Literal["alerts", "invoices"]
-ALL_TASKS: tuple[TaskName, ...] = ("alerts", "invoices")
+PASSWORD_ENV = "EMSYS_PASSWORD"  # noqa: S105 (a variable name, not a password)
 
 
 class _Section(BaseModel):
@@ -93,7 +91,8 @@ class BrowserSettings(_Section):
 
 
 class RunSettings(_Section):
-    only: tuple[TaskName, ...] = ALL_TASKS
+    # Task names to run (the task registry checks them); None: every task, in the manual's order.
+    only: tuple[str, ...] | None = None
     dry_run: bool = False
     force: bool = False
     report_dir: Path | None = None
@@ -172,6 +171,15 @@ class Settings(BaseSettings):
     run: RunSettings = RunSettings()
     retry: RetrySettings = RetrySettings()
     selectors: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("selectors")
+    @classmethod
+    def _known_selector_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = [key for key in value if key not in SELECTOR_KEYS]
+        if unknown:
+            raise ValueError("; ".join(unknown_selector_key(key) for key in unknown))
+        return value
+
     notify: NotifySettings = NotifySettings()
     state: StateSettings = StateSettings()
     log: LogSettings = LogSettings()
@@ -261,19 +269,6 @@ def _refuse_password_in_file(data: Mapping[str, Any], path: Path, prefix: str = 
             )
 
 
-def _password_from_keyring(username: str | None) -> SecretStr | None:
-    if not username:
-        return None
-    try:
-        import keyring
-        import keyring.errors
-
-        value = keyring.get_password(KEYRING_SERVICE, username)
-    except Exception:
-        return None
-    return SecretStr(value) if value else None
-
-
 def _format_validation_error(exc: ValidationError) -> list[str]:
     lines = []
     for err in exc.errors():
@@ -313,7 +308,7 @@ def load_settings(
     finally:
         Settings._toml_file = None
     if settings.password is None and use_keyring:
-        secret = _password_from_keyring(settings.username)
+        secret = secret_from_env_or_keyring(PASSWORD_ENV, KEYRING_SERVICE, settings.username)
         if secret is not None:
             settings = settings.model_copy(update={"password": secret})
     return settings
@@ -330,7 +325,3 @@ def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
             continue
         cleaned[key] = value
     return cleaned
-
-
-def env_has_password() -> bool:
-    return bool(os.environ.get("EMSYS_PASSWORD"))

@@ -13,6 +13,7 @@ mean the same in both.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -39,11 +40,36 @@ CLOSE_WORDS = ("x", "×", "✕", "✖", "╳", "Închide", "Inchide", "Close", "
 CANCEL_WORDS = ("Renunț", "Renunta", "Renunțare", "Anulează", "Anulare", "Cancel")
 
 
+# The one folding table: every way a letter is written on Romanian screens, to the letter it is
+# compared as. ``fold`` (Python), ``FOLD_JS`` (in the page) and the XPath predicates are all
+# made from it, so the three agree on every character it lists.
+FOLD_TABLE: dict[str, str] = {
+    **{ch: base for base, spellings in _VARIANTS.items() for ch in spellings if ch != base},
+    **{chr(c): chr(c + 32) for c in range(ord("A"), ord("Z") + 1)},
+    "\u00a0": " ",
+}
+_FOLD = str.maketrans(FOLD_TABLE)
+
+
 def fold(text: str) -> str:
-    """Lower-case, diacritics removed, runs of whitespace collapsed: for comparing read-backs."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower-case, diacritics removed, runs of whitespace collapsed: for comparing read-backs.
+
+    The table first; then, for letters it does not list, Unicode decomposition without the
+    marks (the same steps as ``FOLD_JS``).
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.lower().split())
+
+
+# ``fold`` for scripts run in the page: ``const fold = s => …`` (paste it into the script).
+FOLD_JS = (
+    "const FOLD_TABLE = "
+    + json.dumps(FOLD_TABLE, ensure_ascii=True)
+    + ";\nconst fold = s => Array.from(s || '').map(c => FOLD_TABLE[c] || c).join('')"
+    ".normalize('NFKD').replace(/[\\u0300-\\u036f]/g, '').toLowerCase()"
+    ".replace(/\\s+/g, ' ').trim();\n"
+)
 
 
 def _char_pattern(ch: str) -> str:
@@ -81,9 +107,9 @@ def label_regex(*labels: str, exact: bool = False) -> re.Pattern[str]:
     return re.compile(body, re.IGNORECASE)
 
 
-# XPath 1.0 has no regex and no lower-case(): translate() maps the letters instead.
-_XPATH_FROM = "ABCDEFGHIJKLMNOPQRSTUVWXYZĂÂÎȘŞȚŢăâîșşțţ\u00a0"
-_XPATH_TO = "abcdefghijklmnopqrstuvwxyzaaissttaaisstt "
+# XPath 1.0 has no regex and no lower-case(): translate() maps the table's letters instead.
+_XPATH_FROM = "".join(FOLD_TABLE)
+_XPATH_TO = "".join(FOLD_TABLE.values())
 
 
 def xpath_folded_contains(expr: str, label: str) -> str:
