@@ -7,6 +7,9 @@ from emsys_rpa.pages.locate import Target, checkbox, clickable
 from emsys_rpa.pages.menu import ALERTS_PATH
 from emsys_rpa.pages.sending import Screen
 
+SEND_LABEL = "Trimite alerta"
+HISTORY_LABEL = "Istoric alerte"
+
 CONFIGURE = Target(
     "alerts_configure",
     "the button “Configurează trimitere alertă”",
@@ -20,14 +23,16 @@ CHOOSE_METHOD = Target(
 BACKGROUND = Target("alerts_background", "the “Fundal” checkbox (alerts)", checkbox("Fundal"))
 SEND = Target(
     "alerts_send",
-    "the button “Trimite alerta”",
-    clickable("Trimite alerta", "Trimite alertele", "Trimite alerte"),
+    f"the button “{SEND_LABEL}”",
+    clickable(SEND_LABEL, "Trimite alertele", "Trimite alerte"),
 )
 HISTORY_TAB = Target(
-    "alerts_history_tab", "the tab “Istoric alerte”", clickable("Istoric alerte", loose=False)
+    "alerts_history_tab", f"the tab “{HISTORY_LABEL}”", clickable(HISTORY_LABEL, loose=False)
 )
 
 ALERTS = Screen(
+    send_label=SEND_LABEL,
+    history_label=HISTORY_LABEL,
     menu=ALERTS_PATH,
     configure=CONFIGURE,
     # The first window is the one holding "Alegere modalitate…", the second holds Fundal.

@@ -12,7 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from time import monotonic
 from typing import Any
 
 import structlog
@@ -21,6 +20,7 @@ from playwright.sync_api import Frame, Locator
 
 from emsys_rpa.errors import ElementNotFoundError
 from emsys_rpa.history import (
+    HEADER_MAX_LEN,
     NOT_SEND_DATE_HEADERS,
     SEND_DATE_HEADERS,
     HistoryPage,
@@ -30,7 +30,8 @@ from emsys_rpa.history import (
     parse_grid,
 )
 from emsys_rpa.pages.locate import Finder
-from emsys_rpa.textmatch import fold, pattern_source
+from emsys_rpa.pages.wait import poll
+from emsys_rpa.textmatch import FOLD_JS, fold, pattern_source
 
 log = structlog.get_logger("emsys_rpa.pages.history")
 
@@ -42,9 +43,9 @@ _EXTRA_PAGES = 5
 
 # Runs in the page. findGrid: the first visible grid whose header has one of the wanted
 # columns (wanted names in order of preference). The signature tells one page from another.
-_JS_LIB = """
-  const fold = s => (s || '').normalize('NFD').replace(/[\\u0300-\\u036f]/g, '')
-      .toLowerCase().replace(/\\s+/g, ' ').trim();
+_JS_LIB = (
+    FOLD_JS
+    + """
   const text = e => (e.innerText || e.textContent || '').replace(/\\s+/g, ' ').trim();
   const visible = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
   const isGrid = e => e.tagName === 'TABLE' || ['grid', 'table'].includes(e.getAttribute('role'));
@@ -68,14 +69,14 @@ _JS_LIB = """
         + JSON.stringify(cells[cells.length - 1] || []);
     return {index, headers, rows: cells, total: body.length, signature};
   };
+  // history.header_matches, in the page: wanted and avoid arrive folded.
   const matchesHeader = (headers, key) => headers.some(c => {
     const f = fold(c);
-    return f.length < 60 && f.includes(key) && !avoid.some(a => f.includes(fold(a)));
+    return f.length < maxLen && f.includes(key) && !avoid.some(a => f.includes(a));
   });
   const findGrid = () => {
     const all = Array.from(document.querySelectorAll(selector));
-    for (const name of wanted) {
-      const key = fold(name);
+    for (const key of wanted) {
       for (let i = 0; i < all.length; i++) {
         const t = all[i];
         if (!visible(t)) continue;
@@ -89,13 +90,17 @@ _JS_LIB = """
     return null;
   };
 """
+)
 _DEFAULT_DECL = "const DEFAULT = 'table, [role=grid], [role=table]';"
 _FIND_GRID = (
-    "([selector, wanted, avoid, cap]) => {" + _DEFAULT_DECL + _JS_LIB + "return findGrid(); }"
+    "([selector, wanted, avoid, cap, maxLen]) => {"
+    + _DEFAULT_DECL
+    + _JS_LIB
+    + "return findGrid(); }"
 )
 # True once the grid shows something other than the page with signature ``before``.
 _GRID_CHANGED = (
-    "([selector, wanted, avoid, cap, before]) => {"
+    "([selector, wanted, avoid, cap, maxLen, before]) => {"
     + _DEFAULT_DECL
     + _JS_LIB
     + "const g = findGrid(); return !!g && g.signature !== before; }"
@@ -154,14 +159,16 @@ class HistoryGrid:
         self.finder = finder
         self.tz = tz
         self.key = key  # [selectors] prefix: <key>_table, <key>_date_header, <key>_next_page…
-        override = finder.selectors.get(f"{key}_date_header")
+        override = finder.override(f"{key}_date_header")
         self.date_headers = (override,) if override else tuple(date_headers)
 
     # -- reading ---------------------------------------------------------------------------
 
     def _args(self) -> list[Any]:
-        selector = self.finder.selectors.get(f"{self.key}_table") or GRID_SELECTOR
-        return [selector, list(self.date_headers), list(NOT_SEND_DATE_HEADERS), _ROW_CAP]
+        selector = self.finder.override(f"{self.key}_table") or GRID_SELECTOR
+        wanted = [fold(h) for h in self.date_headers]
+        avoid = [fold(h) for h in NOT_SEND_DATE_HEADERS]
+        return [selector, wanted, avoid, _ROW_CAP, HEADER_MAX_LEN]
 
     def _read_in(self, frame: Frame) -> _Grid | None:
         args = self._args()
@@ -192,29 +199,40 @@ class HistoryGrid:
 
     def find(self, *, timeout_s: float | None = None) -> _Grid:
         """Wait for the grid to be shown (it may be loaded after the tab opens)."""
-        deadline = monotonic() + (self.finder.timeout_s if timeout_s is None else timeout_s)
-        wait_ms = 100.0
-        while True:
-            for frame in self.finder.frames():
-                grid = self._read_in(frame)
-                if grid is not None:
-                    return grid
-            if self.finder.guard is not None:
-                self.finder.guard()
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                wanted = " / ".join(self.date_headers[:3])
-                raise ElementNotFoundError(
-                    f"no history grid with a “{wanted}” column is shown",
-                    hint=(
-                        f'set `{self.key}_date_header = "<column title>"` or '
-                        f'`{self.key}_table = "<selector>"` under [selectors]'
-                    ),
-                )
+
+        def shown() -> _Grid | None:
+            grid = self._read_anywhere()
+            if grid is None:
+                self.finder.check_session()
+            return grid
+
+        def idle(wait_ms: float) -> None:
             pages = self.finder.pages()
             if pages:
-                self._wait_for_grid(pages[0].main_frame, min(wait_ms, remaining * 1000))
-            wait_ms = min(wait_ms * 2, 1000.0)
+                self._wait_for_grid(pages[0].main_frame, wait_ms)
+
+        grid = poll(
+            shown,
+            timeout_s=self.finder.timeout_s if timeout_s is None else timeout_s,
+            idle=idle,
+        )
+        if grid is None:
+            wanted = " / ".join(self.date_headers[:3])
+            raise ElementNotFoundError(
+                f"no history grid with a “{wanted}” column is shown",
+                hint=(
+                    f'set `{self.key}_date_header = "<column title>"` or '
+                    f'`{self.key}_table = "<selector>"` under [selectors]'
+                ),
+            )
+        return grid
+
+    def _read_anywhere(self) -> _Grid | None:
+        for frame in self.finder.frames():
+            grid = self._read_in(frame)
+            if grid is not None:
+                return grid
+        return None
 
     def read_since(self, since: datetime) -> Reading:
         """Count the rows sent at or after ``since``, reading only the pages that can hold them."""
@@ -270,7 +288,7 @@ class HistoryGrid:
         return [grid.locator, *(grid.locator.locator(f"xpath=ancestor::*[{n}]") for n in (1, 2, 3))]
 
     def _control(self, grid: _Grid, which: str) -> Locator | None:
-        override = self.finder.selectors.get(f"{self.key}_{which}_page")
+        override = self.finder.override(f"{self.key}_{which}_page")
         pattern = pager_regex(which)
         for scope in self._pager_scope(grid):
             candidates = (
@@ -343,18 +361,13 @@ class HistoryGrid:
             control.click()
         except PlaywrightError:
             return None
-        deadline = monotonic() + self.finder.timeout_s
-        wait_ms = 100.0
-        while monotonic() < deadline:
-            fresh = None
-            for frame in self.finder.frames():
-                fresh = self._read_in(frame)
-                if fresh is not None:
-                    break
-            if fresh is not None and fresh.signature != before:
-                return fresh
-            remaining_ms = (deadline - monotonic()) * 1000
+
+        def changed() -> _Grid | None:
+            fresh = self._read_anywhere()
+            return fresh if fresh is not None and fresh.signature != before else None
+
+        def idle(wait_ms: float) -> None:
             frame = grid.frame if not grid.frame.is_detached() else grid.frame.page.main_frame
-            self._wait_for_grid(frame, min(wait_ms, remaining_ms), before)
-            wait_ms = min(wait_ms * 2, 1000.0)
-        return None
+            self._wait_for_grid(frame, wait_ms, before)
+
+        return poll(changed, timeout_s=self.finder.timeout_s, idle=idle)

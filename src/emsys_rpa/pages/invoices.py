@@ -25,6 +25,9 @@ from emsys_rpa.textmatch import fold, label_regex, xpath_folded_contains
 
 log = structlog.get_logger("emsys_rpa.pages.invoices")
 
+SEND_LABEL = "Trimite factura"
+HISTORY_LABEL = "Istoric facturi E-mail/SMS"
+
 CONFIGURE = Target(
     "invoices_configure",
     "the button “Configurează transmiterea facturii”",
@@ -33,16 +36,18 @@ CONFIGURE = Target(
 BACKGROUND = Target("invoices_background", "the “Fundal” checkbox (invoices)", checkbox("Fundal"))
 SEND = Target(
     "invoices_send",
-    "the button “Trimite factura”",
-    clickable("Trimite factura", "Trimite facturile", "Trimite facturi"),
+    f"the button “{SEND_LABEL}”",
+    clickable(SEND_LABEL, "Trimite facturile", "Trimite facturi"),
 )
 HISTORY_TAB = Target(
     "invoices_history_tab",
-    "the tab “Istoric facturi E-mail/SMS”",
-    clickable("Istoric facturi E-mail/SMS", "Istoric facturi", loose=False),
+    f"the tab “{HISTORY_LABEL}”",
+    clickable(HISTORY_LABEL, "Istoric facturi", loose=False),
 )
 
 INVOICES = Screen(
+    send_label=SEND_LABEL,
+    history_label=HISTORY_LABEL,
     menu=INVOICES_PATH,
     configure=CONFIGURE,
     windows=(SEND,),

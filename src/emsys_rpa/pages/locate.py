@@ -13,18 +13,18 @@ full-page postback between two actions does not leave the robot holding dead ele
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import reduce
-from time import monotonic
 from typing import Literal
 
 import structlog
 from playwright.sync_api import BrowserContext, Frame, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.errors import ElementNotFoundError
+from emsys_rpa.errors import ElementNotFoundError, SessionExpiredError
+from emsys_rpa.pages.wait import poll
 from emsys_rpa.textmatch import (
     CANCEL_WORDS,
     CLOSE_WORDS,
@@ -76,26 +76,48 @@ class Found:
 
 
 class Finder:
-    """Looks for targets across the context's windows and frames, waiting on conditions."""
+    """Looks for targets across the context's windows and frames, waiting on conditions.
+
+    While it waits it also watches for the portal's login form in the main window: once logged
+    in, that form coming back means the session expired, and whatever is awaited will never
+    appear, so ``SessionExpiredError`` is raised at once instead of after the timeout. Logging
+    in is the one time the form is expected (``login_expected``).
+    """
 
     def __init__(
-        self, context: BrowserContext, selectors: dict[str, str], *, timeout_s: float
+        self, context: BrowserContext, selectors: Mapping[str, str], *, timeout_s: float
     ) -> None:
         self.context = context
         self.selectors = dict(selectors)
         self.timeout_s = timeout_s
-        # Called while waiting for a target: raises to give up early (e.g. the login form is
-        # back because the session expired, so the target will never appear).
-        self.guard: Callable[[], None] | None = None
+        self._login_expected = 0
 
     @contextmanager
-    def unguarded(self) -> Iterator[None]:
-        """Wait without the guard (while logging in, the login form is expected)."""
-        guard, self.guard = self.guard, None
+    def login_expected(self) -> Iterator[None]:
+        """Within the block the login form is where the robot is meant to be, not an expiry."""
+        self._login_expected += 1
         try:
             yield
         finally:
-            self.guard = guard
+            self._login_expected -= 1
+
+    def login_form_shown(self) -> bool:
+        """The main window shows a password field: the portal's login form."""
+        pages = self.context.pages
+        if not pages or pages[0].is_closed():
+            return False
+        try:
+            return pages[0].locator("input[type=password]").filter(visible=True).count() > 0
+        except PlaywrightError:
+            return False  # navigating: it will be looked at again on the next pass
+
+    def check_session(self) -> None:
+        """Raise ``SessionExpiredError`` if the login form is back while it is not expected."""
+        if not self._login_expected and self.login_form_shown():
+            raise SessionExpiredError(
+                "the portal shows its login form: the session expired",
+                hint="the robot logs in again for steps that are safe to repeat",
+            )
 
     # -- scopes ----------------------------------------------------------------------------
 
@@ -116,8 +138,12 @@ class Finder:
             ordered.append(page.main_frame)
         return ordered
 
+    def override(self, key: str) -> str | None:
+        """The ``[selectors]`` value set for ``key``: every override site asks here."""
+        return self.selectors.get(key) or None
+
     def candidates(self, target: Target, scope: Scope) -> list[Locator]:
-        override = self.selectors.get(target.key)
+        override = self.override(target.key)
         if override:
             return [scope.locator(override)]
         return list(target.build(scope))
@@ -133,7 +159,7 @@ class Finder:
                 for index, candidate in enumerate(self.candidates(target, frame)):
                     visible = candidate.filter(visible=True)
                     if visible.count() > 0:
-                        strategy = -1 if target.key in self.selectors else index
+                        strategy = -1 if self.override(target.key) else index
                         return Found(visible.first, frame, strategy)
             except PlaywrightError:
                 # Detached or navigating frame: it will be looked at again on the next pass.
@@ -165,39 +191,43 @@ class Finder:
         frames: Callable[[], Sequence[Frame]] | None = None,
     ) -> Found:
         """Wait until ``target`` is visible somewhere; ElementNotFoundError after the timeout."""
-        deadline = monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
-        wait_ms = 100.0
-        while True:
+
+        def check() -> Found | None:
             found = self.locate(target, frames() if frames else None)
-            if found is not None:
-                return found
-            if self.guard is not None:
-                self.guard()
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                raise ElementNotFoundError(
-                    f"could not find {target.what} in any open window", hint=target.hint()
-                )
-            self.wait_a_little(target, min(wait_ms, remaining * 1000))
-            wait_ms = min(wait_ms * 2, 1000.0)
+            if found is None:
+                self.check_session()
+            return found
+
+        found = poll(
+            check,
+            timeout_s=self.timeout_s if timeout_s is None else timeout_s,
+            idle=lambda ms: self.wait_a_little(target, ms),
+        )
+        if found is None:
+            raise ElementNotFoundError(
+                f"could not find {target.what} in any open window", hint=target.hint()
+            )
+        return found
 
     def present(self, target: Target) -> bool:
         return self.locate(target) is not None
 
     def wait_gone(self, target: Target, *, timeout_s: float | None = None) -> bool:
         """Wait until ``target`` is visible nowhere; False if it is still there at the timeout."""
-        deadline = monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
-        wait_ms = 100.0
-        while True:
+        last: list[Found] = []
+
+        def gone() -> bool | None:
             found = self.locate(target)
-            if found is None:
-                return True
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                return False
+            last[:] = [found] if found is not None else []
+            return True if found is None else None
+
+        def idle(ms: float) -> None:
             with contextlib.suppress(PlaywrightError):
-                found.locator.wait_for(state="hidden", timeout=min(wait_ms, remaining * 1000))
-            wait_ms = min(wait_ms * 2, 1000.0)
+                last[0].locator.wait_for(state="hidden", timeout=ms)
+
+        return bool(
+            poll(gone, timeout_s=self.timeout_s if timeout_s is None else timeout_s, idle=idle)
+        )
 
 
 # -- strategies ------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from time import monotonic
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
@@ -18,9 +17,11 @@ from playwright.sync_api import Locator, Page
 from pydantic import SecretStr
 
 from emsys_rpa.errors import AccountLockedError, LoginRejectedError, PortalUnreachableError
-from emsys_rpa.logging_setup import scrub_text
 from emsys_rpa.pages.locate import TEXT_INPUT, Finder, Scope, Target, clickable
-from emsys_rpa.secrets import fill_secret, scrub
+from emsys_rpa.pages.secret_input import fill_secret
+from emsys_rpa.pages.wait import poll
+from emsys_rpa.redaction import scrub_text
+from emsys_rpa.secrets import scrub
 from emsys_rpa.textmatch import fold, label_regex
 
 log = structlog.get_logger("emsys_rpa.pages.login")
@@ -126,31 +127,29 @@ class LoginPage:
         Raises LoginRejectedError (AccountLockedError) with the portal's own words if the login
         form comes back instead. Never retried by the caller: portals lock accounts.
         """
-        frames = self.page.frames
-        user = self.finder.find(USERNAME, frames=lambda: frames)
-        user.locator.fill(username)
-        secret_field = self.finder.find(PASSWORD, frames=lambda: frames)
-        fill_secret(secret_field.locator, password, timeout_ms=self.timeout_s * 1000)
-        submit = self.finder.locate(SUBMIT, self.page.frames)
-        log.info("logging in", user=username)
-        try:
-            if submit is not None:
-                submit.locator.click()
-            else:
-                secret_field.locator.press("Enter")
-        except PlaywrightError as exc:
-            raise LoginRejectedError(
-                scrub(f"could not submit the login form: {exc}", password)
-            ) from None
-        self._await_outcome(password, signed_in=signed_in, timeout_s=timeout_s)
+        with self.finder.login_expected():
+            frames = self.page.frames
+            user = self.finder.find(USERNAME, frames=lambda: frames)
+            user.locator.fill(username)
+            secret_field = self.finder.find(PASSWORD, frames=lambda: frames)
+            fill_secret(secret_field.locator, password, timeout_ms=self.timeout_s * 1000)
+            submit = self.finder.locate(SUBMIT, self.page.frames)
+            log.info("logging in", user=username)
+            try:
+                if submit is not None:
+                    submit.locator.click()
+                else:
+                    secret_field.locator.press("Enter")
+            except PlaywrightError as exc:
+                raise LoginRejectedError(
+                    scrub(f"could not submit the login form: {exc}", password)
+                ) from None
+            self._await_outcome(password, signed_in=signed_in, timeout_s=timeout_s)
 
     def _await_outcome(self, password: SecretStr, *, signed_in: Target, timeout_s: float) -> None:
-        deadline = monotonic() + timeout_s
-        wait_ms = 200.0
-        while True:
+        def signed_in_now() -> bool | None:
             if self.finder.locate(signed_in) is not None and not self.is_shown():
-                log.info("logged in")
-                return
+                return True
             if self.server_error():
                 raise PortalUnreachableError(
                     "the portal answered with a server error right after logging in",
@@ -160,17 +159,20 @@ class LoginPage:
                 refusal = self._refusal_text(password)
                 if refusal is not None:
                     self._raise_refused(refusal)
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                break
+            return None
+
+        def idle(wait_ms: float) -> None:
             try:
-                self.page.wait_for_load_state("load", timeout=min(wait_ms, remaining * 1000))
+                self.page.wait_for_load_state("load", timeout=wait_ms)
                 self.page.locator("input[type=password]").first.wait_for(
-                    state="detached", timeout=min(wait_ms, remaining * 1000)
+                    state="detached", timeout=wait_ms
                 )
             except PlaywrightError:
                 pass
-            wait_ms = min(wait_ms * 2, 1000.0)
+
+        if poll(signed_in_now, timeout_s=timeout_s, idle=idle, first_ms=200):
+            log.info("logged in")
+            return
         if self.is_shown():
             refusal = self._refusal_text(password) or "the login form was shown again"
             self._raise_refused(refusal)
@@ -189,7 +191,7 @@ class LoginPage:
             return None
         text = " ".join(text.split())
         if not text or (
-            "login_error" not in self.finder.selectors and not _REFUSED.search(fold(text))
+            not self.finder.override("login_error") and not _REFUSED.search(fold(text))
         ):
             return None
         return scrub_text(scrub(text[:300], password))

@@ -10,16 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from time import monotonic
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
-from emsys_rpa.errors import EmsysError
-from emsys_rpa.logging_setup import scrub_text
+from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages.locate import Finder, Scope, Target, clickable
-from emsys_rpa.session import DialogKeeper
+from emsys_rpa.pages.wait import poll
+from emsys_rpa.redaction import scrub_text
 from emsys_rpa.textmatch import fold, label_regex
 
 log = structlog.get_logger("emsys_rpa.pages.message")
@@ -92,53 +91,59 @@ def await_message(
 
     ``page_text=False`` ignores success sentences written on the page without an OK button
     (use it when such a sentence was already there before the click: it is not the answer).
-    Returns None if nothing recognisable appeared within ``timeout_s``: the caller then cannot
-    tell whether the portal scheduled the job.
+    Returns None if nothing recognisable appeared within ``timeout_s``, or if the login form
+    came back meanwhile (the session expired: no message is coming, and only the history can
+    tell whether the click counted). The caller then cannot tell whether the portal scheduled
+    the job.
     """
-    deadline = monotonic() + timeout_s
-    wait_ms = 100.0
-    while True:
+
+    def check() -> InfoMessage | None:
         for seen in dialogs.since(mark):
             if seen.kind == "alert":
                 log.info("information message", via="dialog", text=seen.message)
                 return InfoMessage(seen.message, "dialog", judge(seen.message))
         found = finder.locate(MESSAGE_OK)
         if found is not None:
-            try:
-                text = str(found.locator.evaluate(_BOX_TEXT))
-            except PlaywrightError:
-                text = ""
-            text = scrub_text(" ".join(re.sub(r"\s*\bOK\s*$", "", text).split()))
-            found.locator.click()
-            finder.wait_gone(MESSAGE_OK, timeout_s=5)
-            log.info("information message", via="box", text=text)
-            return InfoMessage(text, "box", judge(text))
+            return _acknowledge(finder, found.locator)
         found = finder.locate(MESSAGE_TEXT) if page_text else None
-        if found is not None and finder.present(MESSAGE_OK):
-            # A box shows its sentence and its OK together; the OK was looked for a moment
-            # before the sentence, so the box appeared in between: go and press its OK.
-            continue
-        if found is not None:
+        # A box shows its sentence and its OK together: a sentence with an OK beside it is a
+        # box that appeared between the two looks; its OK is pressed on the next pass.
+        if found is not None and not finder.present(MESSAGE_OK):
             text = scrub_text(found.locator.inner_text())
             log.info("information message", via="page", text=text)
             return InfoMessage(text, "page", judge(text))
-        if finder.guard is not None:
-            try:
-                finder.guard()
-            except EmsysError as exc:
-                # The login form is back (the session expired): no message is coming, and only
-                # the history can tell whether the click counted.
-                log.warning("no information message: the login form is back", reason=exc.message)
-                return None
-        remaining = deadline - monotonic()
-        if remaining <= 0:
-            return None
-        wait = min(wait_ms, remaining * 1000)
+        if finder.login_form_shown():
+            raise _SessionGone
+        return None
+
+    def idle(wait_ms: float) -> None:
         pages = finder.pages()
         if pages:
             try:
                 ok = pages[0].get_by_role("button", name=label_regex("OK", exact=True))
-                ok.filter(visible=True).first.wait_for(state="attached", timeout=wait)
+                ok.filter(visible=True).first.wait_for(state="attached", timeout=wait_ms)
             except PlaywrightError:
                 pass
-        wait_ms = min(wait_ms * 2, 1000.0)
+
+    try:
+        return poll(check, timeout_s=timeout_s, idle=idle)
+    except _SessionGone:
+        log.warning("no information message: the login form is back (the session expired)")
+        return None
+
+
+class _SessionGone(Exception):
+    """The login form is back while waiting for the message: stop waiting."""
+
+
+def _acknowledge(finder: Finder, ok: Locator) -> InfoMessage:
+    """Read the box around ``ok``, then press OK."""
+    try:
+        text = str(ok.evaluate(_BOX_TEXT))
+    except PlaywrightError:
+        text = ""
+    text = scrub_text(" ".join(re.sub(r"\s*\bOK\s*$", "", text).split()))
+    ok.click()
+    finder.wait_gone(MESSAGE_OK, timeout_s=5)
+    log.info("information message", via="box", text=text)
+    return InfoMessage(text, "box", judge(text))

@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from time import monotonic
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from emsys_rpa.errors import ElementNotFoundError, OutcomeUnknownError
-from emsys_rpa.pages.locate import Finder, Target, clickable
+from emsys_rpa.pages.dialogs import DialogKeeper
+from emsys_rpa.pages.locate import Finder, Found, Target, clickable
 from emsys_rpa.pages.menu import open_menu
 from emsys_rpa.pages.message import MESSAGE_TEXT, InfoMessage, await_message
+from emsys_rpa.pages.wait import poll
 from emsys_rpa.pages.windows import AFTER_SEND, CANCEL_FIRST, Windows
-from emsys_rpa.session import DialogKeeper
+from emsys_rpa.redaction import error_line
 
 log = structlog.get_logger("emsys_rpa.pages.sending")
 
@@ -46,6 +47,8 @@ HISTORY_REFRESH = Target(
 class Screen:
     """The labels of one sending screen."""
 
+    send_label: str  # the Trimite button's label, as the manual writes it
+    history_label: str  # the history tab's label, as the manual writes it
     menu: Sequence[Target]
     configure: Target  # opens the first window
     windows: Sequence[Target]  # one anchor per window, outermost first
@@ -81,29 +84,29 @@ class SendingScreen:
             log.info("already ticked", control=target.what)
             return
         found.locator.click()
-        deadline = monotonic() + self.finder.timeout_s
-        wait_ms = 100.0
-        while True:
-            # Re-found on every pass: the click may have reloaded the page (postback).
-            current = self.finder.locate(target)
-            if current is not None:
-                try:
-                    if current.locator.is_checked():
-                        log.info("ticked", control=target.what)
-                        return
-                except PlaywrightError:
-                    pass
-            remaining = deadline - monotonic()
-            if remaining <= 0:
-                raise ElementNotFoundError(
-                    f"{target.what} does not show as ticked after clicking it", hint=target.hint()
-                )
-            if current is None:
-                self.finder.wait_a_little(target, min(wait_ms, remaining * 1000))
-            else:
-                with suppress(AssertionError, PlaywrightError):
-                    expect(current.locator).to_be_checked(timeout=min(wait_ms, remaining * 1000))
-            wait_ms = min(wait_ms * 2, 1000.0)
+        # Re-found on every pass: the click may have reloaded the page (postback).
+        current: list[Found] = []
+
+        def ticked() -> bool | None:
+            located = self.finder.locate(target)
+            current[:] = [located] if located is not None else []
+            try:
+                return True if located is not None and located.locator.is_checked() else None
+            except PlaywrightError:
+                return None
+
+        def idle(wait_ms: float) -> None:
+            if not current:
+                self.finder.wait_a_little(target, wait_ms)
+                return
+            with suppress(AssertionError, PlaywrightError):
+                expect(current[0].locator).to_be_checked(timeout=wait_ms)
+
+        if not poll(ticked, timeout_s=self.finder.timeout_s, idle=idle):
+            raise ElementNotFoundError(
+                f"{target.what} does not show as ticked after clicking it", hint=target.hint()
+            )
+        log.info("ticked", control=target.what)
 
     def send(
         self, *, message_timeout_s: float, before_click: Callable[[], None] = lambda: None
@@ -128,9 +131,8 @@ class SendingScreen:
             try:
                 found.locator.click()
             except PlaywrightError as exc:
-                first = str(exc).strip().splitlines()[0] if str(exc).strip() else "error"
                 raise OutcomeUnknownError(
-                    f"pressing {self.screen.send.what} failed half-way: {first}",
+                    f"pressing {self.screen.send.what} failed half-way: {error_line(exc)}",
                     hint="check the portal's history before running again: it may have sent",
                 ) from None
             return await_message(

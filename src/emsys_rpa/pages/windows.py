@@ -19,8 +19,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 
 from emsys_rpa.errors import ElementNotFoundError
+from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages.locate import Finder, Found, Target, close_controls
-from emsys_rpa.session import DialogKeeper
 
 log = structlog.get_logger("emsys_rpa.pages.windows")
 
@@ -133,7 +133,7 @@ class Windows:
             )
 
     def _close_control(self, found: Found, order: Sequence[CloseKind]) -> Locator | None:
-        override = self.finder.selectors.get("window_close")
+        override = self.finder.override("window_close")
         levels = _ancestors(found.locator, found.frame)
         if override:
             for level in levels:
