@@ -1,37 +1,21 @@
-"""The browser for one run: launch, context, native dialogs, screenshots and tracing.
-
-Native dialogs: Playwright silently dismisses every dialog nobody handles, so a portal that asks
-"are you sure?" with ``confirm()`` would see its send cancelled without a word. ``DialogKeeper``
-listens on the whole context (popups included) from the start, logs each dialog's text and
-answers it by policy: alerts are acknowledged (OK is their only button), confirms are accepted
-only while the robot expects one (``expect_confirms``), anything else is dismissed.
+"""The browser for one run: launch, context, the main tab, screenshots and tracing.
 
 Tracing starts only after login: a trace records typed text, and the password must not be in it.
 """
 
 from __future__ import annotations
 
-import base64
 import re
-import socket
-import ssl
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from contextlib import suppress
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Literal
-from urllib.parse import urlsplit
 
 import structlog
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from playwright.sync_api import (
     Browser,
     BrowserContext,
-    Dialog,
     Locator,
     Page,
     Playwright,
@@ -40,121 +24,14 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.browser import BrowserChoice, find_browser
-from emsys_rpa.errors import ConfigError, EmsysError, PortalUnreachableError
+from emsys_rpa.browser.discovery import BrowserChoice, find_browser
+from emsys_rpa.browser.tls import trust_args
+from emsys_rpa.errors import EmsysError, PortalUnreachableError
 from emsys_rpa.fsutil import private_dir, private_file
-from emsys_rpa.logging_setup import scrub_text
+from emsys_rpa.redaction import error_line
 from emsys_rpa.settings import Settings
 
-log = structlog.get_logger("emsys_rpa.session")
-
-DialogAction = Literal["accepted", "dismissed"]
-
-
-@dataclass(frozen=True)
-class SeenDialog:
-    kind: str  # alert | confirm | prompt | beforeunload
-    message: str
-    url: str
-    action: DialogAction
-    at: datetime
-
-
-@dataclass
-class DialogKeeper:
-    """Answers every native dialog of the context and remembers what it said."""
-
-    seen: list[SeenDialog] = field(default_factory=list)
-    _confirms_allowed: int = 0
-
-    def attach(self, context: BrowserContext) -> None:
-        context.on("dialog", self._on_dialog)
-
-    def mark(self) -> int:
-        """A bookmark: ``since(mark)`` returns the dialogs that appeared after it."""
-        return len(self.seen)
-
-    def since(self, mark: int) -> list[SeenDialog]:
-        return self.seen[mark:]
-
-    @contextmanager
-    def expect_confirms(self, count: int = 1) -> Iterator[None]:
-        """Accept up to ``count`` confirm() dialogs while inside the block, then refuse again."""
-        self._confirms_allowed = count
-        try:
-            yield
-        finally:
-            self._confirms_allowed = 0
-
-    def _on_dialog(self, dialog: Dialog) -> None:
-        kind = dialog.type
-        message = scrub_text(dialog.message)
-        accept = kind in ("alert", "beforeunload")
-        if kind == "confirm" and self._confirms_allowed > 0:
-            self._confirms_allowed -= 1
-            accept = True
-        action: DialogAction = "accepted" if accept else "dismissed"
-        try:
-            url = dialog.page.url if dialog.page else ""
-        except PlaywrightError:
-            url = ""
-        self.seen.append(SeenDialog(kind, message, url, action, datetime.now(UTC)))
-        log_method = log.info if accept else log.warning
-        log_method("native dialog", dialog=kind, text=message, action=action)
-        # The page may already be gone (a popup that closed itself): nothing left to answer.
-        with suppress(PlaywrightError):
-            if accept:
-                dialog.accept()
-            else:
-                dialog.dismiss()
-
-
-def _spki_pin(certificate: x509.Certificate) -> str:
-    spki = certificate.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    digest = hashes.Hash(hashes.SHA256())
-    digest.update(spki)
-    return base64.b64encode(digest.finalize()).decode()
-
-
-def _verified_server_certificate(url: str, ca_bundle: Path) -> x509.Certificate | None:
-    """The portal's own certificate, if it verifies against ``ca_bundle`` (name included)."""
-    parts = urlsplit(url)
-    if parts.scheme != "https" or not parts.hostname:
-        return None
-    context = ssl.create_default_context(cafile=str(ca_bundle))
-    try:
-        with (
-            socket.create_connection((parts.hostname, parts.port or 443), timeout=10) as raw,
-            context.wrap_socket(raw, server_hostname=parts.hostname) as tls,
-        ):
-            der = tls.getpeercert(binary_form=True)
-    except (OSError, ssl.SSLError) as exc:
-        log.warning("portal certificate not checked against ca_bundle", error=str(exc))
-        return None
-    return x509.load_der_x509_certificate(der) if der else None
-
-
-def trust_args(ca_bundle: Path, url: str | None = None) -> str:
-    """Chromium's flag to trust a private CA (``portal.ca_bundle``).
-
-    Chromium takes no CA file; it takes public keys to trust (SHA-256 of SubjectPublicKeyInfo)
-    and honours them for the certificates a server presents. Servers rarely present their root,
-    so the portal's own certificate is fetched here, verified by Python against the bundle
-    (chain and host name), and only then its key is added to the list.
-    """
-    try:
-        certificates = x509.load_pem_x509_certificates(ca_bundle.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise ConfigError(
-            f"portal.ca_bundle {ca_bundle}: not a PEM certificate bundle ({exc})"
-        ) from None
-    pins = [_spki_pin(c) for c in certificates]
-    server = _verified_server_certificate(url, ca_bundle) if url else None
-    if server is not None:
-        pins.append(_spki_pin(server))
-    return "--ignore-certificate-errors-spki-list=" + ",".join(pins)
+log = structlog.get_logger("emsys_rpa.browser")
 
 
 def _safe_name(text: str) -> str:
@@ -162,12 +39,11 @@ def _safe_name(text: str) -> str:
 
 
 class BrowserSession:
-    """One browser, one context, the dialog keeper, screenshots into ``run_dir/screenshots``."""
+    """One browser, one context, its main tab, screenshots into ``run_dir/screenshots``."""
 
     def __init__(self, settings: Settings, run_dir: Path | None) -> None:
         self.settings = settings
         self.run_dir = run_dir
-        self.dialogs = DialogKeeper()
         self.choice: BrowserChoice | None = None
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
@@ -225,7 +101,6 @@ class BrowserSession:
             raise
         self._context.set_default_timeout(portal.action_timeout_s * 1000)
         self._context.set_default_navigation_timeout(portal.navigation_timeout_s * 1000)
-        self.dialogs.attach(self._context)
         self._context.on("response", self._on_response)
         self._page = self._context.new_page()
         log.info("browser started", browser=self.choice.describe(), headless=cfg.headless)
@@ -290,15 +165,15 @@ class BrowserSession:
         try:
             response = self.page.goto(url, wait_until="domcontentloaded")
         except PlaywrightError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = error_line(exc)
             if "ERR_CERT" in first or "SSL" in first:
                 # Not transient: retrying cannot make an untrusted certificate trusted.
                 raise EmsysError(
-                    f"the portal's certificate is not trusted at {url}: {scrub_text(first)}",
+                    f"the portal's certificate is not trusted at {url}: {first}",
                     hint="if it comes from a company CA, set ca_bundle under [portal]",
                 ) from None
             raise PortalUnreachableError(
-                f"cannot open {url}: {scrub_text(first)}",
+                f"cannot open {url}: {first}",
                 hint="check portal.url, the network/VPN and that the portal is up",
             ) from None
         if response is not None and response.status >= 500:
@@ -335,7 +210,7 @@ class BrowserSession:
                 path=str(target), full_page=True, mask=mask or [], timeout=10_000
             )
         except PlaywrightError as exc:
-            log.warning("screenshot failed", name=name, error=scrub_text(str(exc).splitlines()[0]))
+            log.warning("screenshot failed", name=name, error=error_line(exc))
             return None
         private_file(target)
         return relative.as_posix()
@@ -366,7 +241,7 @@ class BrowserSession:
             else:
                 self.context.tracing.stop()
         except PlaywrightError as exc:
-            log.warning("trace not saved", error=scrub_text(str(exc).splitlines()[0]))
+            log.warning("trace not saved", error=error_line(exc))
         log.info("trace stopped before logging in again (it would record the password)")
 
     def stop_tracing(self, *, failed: bool) -> str | None:
@@ -390,5 +265,5 @@ class BrowserSession:
                 return "trace.zip"
             self.context.tracing.stop()
         except PlaywrightError as exc:
-            log.warning("trace not saved", error=scrub_text(str(exc).splitlines()[0]))
+            log.warning("trace not saved", error=error_line(exc))
         return None
