@@ -1,7 +1,7 @@
-"""How the runner tells the outside world what it is doing, without knowing who listens.
+"""How the procedure tells the outside world what it is doing, without knowing who listens.
 
 The console (progress display) implements ``RunObserver``; the run ledger implements
-``SendGuard``. The runner only ever calls these protocols.
+``SendGuard``. The procedure only ever calls these protocols.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from emsys_rpa.ledger.policy import Refusal
 from emsys_rpa.summary import RunSummary, StepRecord, TaskResult
 
 
@@ -44,17 +45,12 @@ class NullObserver:
 class SendGuard(Protocol):
     """At-most-once bookkeeping around the irreversible click (implemented by the run ledger)."""
 
-    def skip_reason(self, task: str) -> str | None:
+    def refusal(self, task: str) -> Refusal | None:
         """Why this task must not be sent again today (None: go ahead)."""
         ...
 
-    def needs_check(self, task: str) -> bool:
-        """True when ``task`` is refused and a person should look at the portal first (an
-        earlier send's outcome is unknown, or was not seen completing)."""
-        ...
-
     def intent(self, task: str, scheduled_at: datetime) -> None:
-        """Written just before Trimite is pressed: survives a crash."""
+        """Written just before Trimite is pressed: survives a crash. Raises if refused."""
         ...
 
     def outcome(self, result: TaskResult) -> None:
@@ -63,11 +59,8 @@ class SendGuard(Protocol):
 
 
 class NullGuard:
-    def skip_reason(self, task: str) -> str | None:
+    def refusal(self, task: str) -> Refusal | None:
         return None
-
-    def needs_check(self, task: str) -> bool:
-        return False
 
     def intent(self, task: str, scheduled_at: datetime) -> None:
         return None
