@@ -26,21 +26,20 @@ from rich.table import Table
 from rich.text import Text
 
 from emsys_rpa.errors import ExitStatus
-from emsys_rpa.logging_setup import redactor
-from emsys_rpa.report import (
+from emsys_rpa.events import NullObserver
+from emsys_rpa.redaction import redactor
+from emsys_rpa.summary import RunSummary, StepRecord, StepStatus, TaskResult
+from emsys_rpa.wording import (
     Level,
-    effective_exit_code,
+    all_errors,
     fmt_duration,
     headline,
-    report_path,
+    one_line,
     safe_url,
     show_trace_command,
-    task_duration,
-    task_label,
     task_status_level,
-    trace_path,
+    task_title,
 )
-from emsys_rpa.summary import RunSummary, StepRecord, StepStatus, TaskResult
 
 _STYLE: dict[Level, str] = {"ok": "green", "info": "cyan", "warn": "yellow", "fail": "red"}
 _STEP_MARK = {StepStatus.OK: "✓", StepStatus.FAILED: "✗", StepStatus.SKIPPED: "–"}
@@ -49,7 +48,7 @@ _STEP_STYLE = {StepStatus.OK: "green", StepStatus.FAILED: "bold red", StepStatus
 _PLAIN_WIDTH = 120
 
 
-class ConsoleObserver:
+class ConsoleObserver(NullObserver):
     """A RunObserver that is also a context manager (entering it starts the display)."""
 
     def __enter__(self) -> Self:
@@ -64,21 +63,6 @@ class ConsoleObserver:
         self.close()
 
     def close(self) -> None:
-        return None
-
-    def run_started(self, summary: RunSummary) -> None:
-        return None
-
-    def step_started(self, task: str, step: str) -> None:
-        return None
-
-    def step_finished(self, task: str, record: StepRecord) -> None:
-        return None
-
-    def task_finished(self, result: TaskResult) -> None:
-        return None
-
-    def run_finished(self, summary: RunSummary) -> None:
         return None
 
 
@@ -217,7 +201,7 @@ class LiveObserver(ConsoleObserver):
 
     def task_finished(self, result: TaskResult) -> None:
         level = task_status_level(result.status)
-        text = f"   → {task_label(result.name)}: {result.status.value}"
+        text = f"   → {task_title(result)}: {result.status.value}"
         if result.verification is not None and result.verification.rows_seen:
             text += f" ({result.verification.rows_seen} rows seen)"
         if result.skip_reason:
@@ -284,7 +268,7 @@ def _summary_table(summary: RunSummary, *, plain: bool) -> Table:
             str(v.rows_seen) if v else "–",
             _sent_time(v.first_sent_at if v else None, summary.started_at),
             _sent_time(v.last_sent_at if v else None, summary.started_at),
-            fmt_duration(task_duration(task)),
+            fmt_duration(task.duration_s()),
         )
     return table
 
@@ -293,7 +277,7 @@ def print_final(summary: RunSummary, *, quiet: bool, stream: TextIO | None = Non
     """The end of the run on the console: table, errors, report path; quiet: one line."""
     out = stream if stream is not None else sys.stdout
     if quiet:
-        out.write(redactor.scrub(summary.one_line()) + "\n")
+        out.write(redactor.scrub(one_line(summary)) + "\n")
         out.flush()
         return
     console = _final_console(out)
@@ -305,20 +289,17 @@ def print_final(summary: RunSummary, *, quiet: bool, stream: TextIO | None = Non
     )
     if summary.tasks:
         console.print(_summary_table(summary, plain=plain))
-    errors = list(summary.errors) + [
-        f"{task.name}: {error}" for task in summary.tasks for error in task.errors
-    ]
-    for error in errors:
+    for error in all_errors(summary):
         console.print(Text(f"error: {redactor.scrub(error)}", style="red"), soft_wrap=True)
-    trace = trace_path(summary)
-    if trace is not None and effective_exit_code(summary) != ExitStatus.OK:
+    trace = summary.trace_path()
+    if trace is not None and summary.effective_exit_code() != ExitStatus.OK:
         console.print(f"Trace: {show_trace_command(trace)}", soft_wrap=True, markup=False)
-    report = report_path(summary)
+    report = summary.report_path()
     if report is not None and report.is_file():
         console.print(f"Report: {_display_path(report)}", soft_wrap=True, markup=False)
     elif summary.run_dir:
         console.print(f"Run folder: {summary.run_dir}", soft_wrap=True, markup=False)
-    console.print(Text(redactor.scrub(summary.one_line())), soft_wrap=True)
+    console.print(Text(redactor.scrub(one_line(summary))), soft_wrap=True)
 
 
 def _display_path(path: Path) -> str:

@@ -26,23 +26,21 @@ import structlog
 
 from emsys_rpa import __version__
 from emsys_rpa.errors import ExitStatus
-from emsys_rpa.logging_setup import redactor
-from emsys_rpa.report import (
-    Headline,
-    effective_exit_code,
-    fmt_dt,
-    fmt_duration,
-    headline,
-    run_duration,
-    safe_url,
-    show_trace_command,
-    task_duration,
-    task_status_text,
-    trace_path,
-)
+from emsys_rpa.redaction import redactor
 from emsys_rpa.secrets import register_secret, smtp_password
 from emsys_rpa.settings import EmailNotifySettings, NotifySettings, WebhookNotifySettings
 from emsys_rpa.summary import RunSummary, TaskResult
+from emsys_rpa.wording import (
+    Headline,
+    all_errors,
+    fmt_dt,
+    fmt_duration,
+    headline,
+    one_line,
+    safe_url,
+    show_trace_command,
+    task_status_text,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -58,7 +56,7 @@ def should_notify(on: str, summary: RunSummary) -> bool:
     if on == "always":
         return True
     if on == "failure":
-        return effective_exit_code(summary) != ExitStatus.OK
+        return summary.effective_exit_code() != ExitStatus.OK
     return False
 
 
@@ -113,10 +111,6 @@ def _task_line(task: TaskResult) -> str:
     return text
 
 
-def _all_errors(summary: RunSummary) -> list[str]:
-    return list(summary.errors) + [f"{t.name}: {e}" for t in summary.tasks for e in t.errors]
-
-
 def _subject(summary: RunSummary, head: Headline) -> str:
     tasks = ", ".join(f"{t.name} {t.status.value}" for t in summary.tasks) or "no task ran"
     return f"[emsys-rpa] {head.title} {summary.started_at:%Y-%m-%d}: {tasks}"
@@ -128,18 +122,18 @@ def email_body(summary: RunSummary, report: Path | None, *, attached: bool) -> s
         f"{head.title}",
         head.text,
         "",
-        f"Run:      {summary.run_id} (exit code {effective_exit_code(summary)})",
+        f"Run:      {summary.run_id} (exit code {summary.effective_exit_code()})",
         f"Started:  {fmt_dt(summary.started_at)}",
-        f"Finished: {fmt_dt(summary.finished_at)} ({fmt_duration(run_duration(summary))})",
+        f"Finished: {fmt_dt(summary.finished_at)} ({fmt_duration(summary.duration_s())})",
         f"Portal:   {safe_url(summary.portal_url)} as {summary.username}",
     ]
     if summary.dry_run:
         lines.append("Dry run:  yes (nothing was sent to customers)")
     lines += ["", "Tasks:"]
-    lines += [f"  - {_task_line(t)} [{fmt_duration(task_duration(t))}]" for t in summary.tasks]
+    lines += [f"  - {_task_line(t)} [{fmt_duration(t.duration_s())}]" for t in summary.tasks]
     if not summary.tasks:
         lines.append("  (no task was started)")
-    errors = _all_errors(summary)
+    errors = all_errors(summary)
     if errors:
         lines += ["", "Errors:"] + [f"  - {e}" for e in errors]
     lines.append("")
@@ -148,10 +142,10 @@ def email_body(summary: RunSummary, report: Path | None, *, attached: bool) -> s
         lines.append(f"Report ({where}): {report}")
     elif summary.run_dir:
         lines.append(f"Run folder: {summary.run_dir}")
-    trace = trace_path(summary)
-    if trace is not None and effective_exit_code(summary) != ExitStatus.OK:
+    trace = summary.trace_path()
+    if trace is not None and summary.effective_exit_code() != ExitStatus.OK:
         lines.append(f"Playwright trace: {show_trace_command(trace)}")
-    lines += ["", summary.one_line(), "", f"-- emsys-rpa {__version__} on {socket.gethostname()}"]
+    lines += ["", one_line(summary), "", f"-- emsys-rpa {__version__} on {socket.gethostname()}"]
     return redactor.scrub("\n".join(lines) + "\n")
 
 
@@ -170,7 +164,7 @@ def build_email(
     msg["Message-ID"] = make_msgid(domain="emsys-rpa.local")
     # Lets mail rules file these without parsing the subject.
     msg["X-Emsys-Rpa-Status"] = head.title
-    msg["X-Emsys-Rpa-Exit-Code"] = str(effective_exit_code(summary))
+    msg["X-Emsys-Rpa-Exit-Code"] = str(summary.effective_exit_code())
     data = _attachment(settings, report)
     msg.set_content(email_body(summary, report, attached=data is not None))
     if data is not None:
@@ -271,7 +265,7 @@ def _iso(value: Any) -> str | None:
 
 def generic_payload(summary: RunSummary, report: Path | None) -> dict[str, Any]:
     head = headline(summary)
-    code = effective_exit_code(summary)
+    code = summary.effective_exit_code()
     return _scrubbed_payload(
         {
             "source": "emsys-rpa",
@@ -288,7 +282,7 @@ def generic_payload(summary: RunSummary, report: Path | None) -> dict[str, Any]:
             "finished_at": _iso(summary.finished_at),
             "portal_url": safe_url(summary.portal_url),
             "username": summary.username,
-            "summary": summary.one_line(),
+            "summary": one_line(summary),
             "tasks": [
                 {
                     "name": t.name,
@@ -316,7 +310,7 @@ def teams_payload(summary: RunSummary, report: Path | None) -> dict[str, Any]:
     head = headline(summary)
     facts = [{"title": t.name, "value": _task_line(t).split(": ", 1)[1]} for t in summary.tasks]
     facts += [
-        {"title": "run", "value": f"{summary.run_id} (exit {effective_exit_code(summary)})"},
+        {"title": "run", "value": f"{summary.run_id} (exit {summary.effective_exit_code()})"},
         {"title": "started", "value": fmt_dt(summary.started_at)},
         {"title": "portal", "value": safe_url(summary.portal_url)},
         {"title": "host", "value": socket.gethostname()},
@@ -333,7 +327,7 @@ def teams_payload(summary: RunSummary, report: Path | None) -> dict[str, Any]:
         {"type": "TextBlock", "text": head.text, "wrap": True},
         {"type": "FactSet", "facts": facts},
     ]
-    errors = _all_errors(summary)
+    errors = all_errors(summary)
     if errors:
         body.append(
             {
@@ -375,7 +369,7 @@ def slack_payload(summary: RunSummary, report: Path | None) -> dict[str, Any]:
     head = headline(summary)
     lines = [f"*emsys-rpa {_slack_escape(head.title)}*: {_slack_escape(head.text)}"]
     lines += [f"• {_slack_escape(_task_line(t))}" for t in summary.tasks]
-    lines += [f"• error: {_slack_escape(e)}" for e in _all_errors(summary)]
+    lines += [f"• error: {_slack_escape(e)}" for e in all_errors(summary)]
     if report is not None:
         lines.append(f"Report: `{_slack_escape(str(report))}` on {socket.gethostname()}")
     return _scrubbed_payload({"text": "\n".join(lines)})

@@ -14,6 +14,10 @@ from pydantic import BaseModel, Field
 
 from emsys_rpa.errors import ExitStatus
 
+REPORT_NAME = "report.html"
+# The name run-level steps (open the portal, log in, log out) go by, where a task name would.
+SESSION = "session"
+
 
 class StepStatus(StrEnum):
     OK = "ok"
@@ -51,7 +55,8 @@ class Verification(BaseModel):
 
 
 class TaskResult(BaseModel):
-    name: str  # "alerts" | "invoices"
+    name: str  # the task registry's name: "alerts", "invoices"
+    title: str | None = None  # the registry's title for people, e.g. "Alerts (Transmitere alerte)"
     status: TaskStatus = TaskStatus.NOT_RUN
     scheduled_at: datetime | None = None
     period_from: str | None = None  # as typed into the portal
@@ -60,6 +65,14 @@ class TaskResult(BaseModel):
     steps: list[StepRecord] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
     skip_reason: str | None = None
+
+    def duration_s(self) -> float | None:
+        """Wall time from the task's first step to the end of its last one."""
+        if not self.steps:
+            return None
+        start = min(step.started_at for step in self.steps)
+        end = max(step.started_at.timestamp() + step.duration_s for step in self.steps)
+        return max(0.0, end - start.timestamp())
 
 
 class RunSummary(BaseModel):
@@ -97,16 +110,30 @@ class RunSummary(BaseModel):
             return ExitStatus.NOT_VERIFIED
         return ExitStatus.OK
 
-    def one_line(self) -> str:
-        """The single line a cron mail or a clerk reads first."""
-        parts = []
-        for t in self.tasks:
-            text = f"{t.name} {t.status.value}"
-            if t.verification and t.verification.rows_seen:
-                text += f" ({t.verification.rows_seen} rows seen)"
-            parts.append(text)
-        where = f"; report: {self.run_dir}" if self.run_dir else ""
-        return f"emsys-rpa {self.status.upper()} (exit {self.exit_code}): {', '.join(parts)}{where}"
+    def effective_exit_code(self) -> int:
+        """The run's exit code, derived from its tasks if the run has not set it (yet)."""
+        if self.exit_code is not None:
+            return self.exit_code
+        return int(self.derive_exit_status())
+
+    def duration_s(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+    def report_path(self) -> Path | None:
+        """Where the report of this run is (or would be), from its run folder."""
+        return Path(self.run_dir) / REPORT_NAME if self.run_dir else None
+
+    def trace_path(self, run_dir: Path | None = None) -> Path | None:
+        """The absolute path of the run's Playwright trace, if one was kept."""
+        if not self.trace:
+            return None
+        path = Path(self.trace)
+        base = run_dir or (Path(self.run_dir) if self.run_dir else None)
+        if not path.is_absolute() and base is not None:
+            path = base / path
+        return path.absolute()
 
     def write(self, run_dir: Path) -> Path:
         path = run_dir / "summary.json"
