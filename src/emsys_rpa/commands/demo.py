@@ -14,7 +14,8 @@ from typing import Annotated
 import typer
 from pydantic import SecretStr
 
-from emsys_rpa.commands.run import execute
+from emsys_rpa.app.run import execute
+from emsys_rpa.commands.common import check_log_format
 from emsys_rpa.errors import ConfigError, ExitStatus
 from emsys_rpa.settings import (
     BrowserSettings,
@@ -60,8 +61,7 @@ def command(
         chosen = parse_variant(variant)
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"--variant: {exc}") from None
-    if log_format not in ("auto", "console", "json"):
-        raise ConfigError("--log-format: use auto, console or json")
+    check_log_format(log_format)
     with (
         tempfile.TemporaryDirectory(prefix="emsys-rpa-demo-") as state,
         running_mock_portal(MockPortalOptions(variant=chosen, send_start_delay_s=1.0)) as portal,

@@ -7,12 +7,14 @@ from typing import Annotated
 
 import typer
 
+from emsys_rpa.app.tasks import names
 from emsys_rpa.errors import ExitStatus
-from emsys_rpa.report import REPORT_NAME
-from emsys_rpa.runledger import LEDGER_NAME, RunLedger, RunRecord
-from emsys_rpa.settings import ALL_TASKS, load_settings
+from emsys_rpa.ledger import LEDGER_NAME, RunLedger, RunRecord
+from emsys_rpa.settings import load_settings
+from emsys_rpa.summary import REPORT_NAME
 
-_HEADER = ("when", "status", *ALL_TASKS, "report")
+_TASKS = tuple(names())
+_HEADER = ("when", "status", *_TASKS, "report")
 
 
 def _where(record: RunRecord) -> str:
@@ -30,7 +32,7 @@ def _row(record: RunRecord) -> tuple[str, ...]:
     if record.dry_run:
         status += " dry run"
     when = record.started_at.strftime("%Y-%m-%d %H:%M")
-    tasks = tuple(record.tasks.get(name) or "-" for name in ALL_TASKS)
+    tasks = tuple(record.tasks.get(name) or "-" for name in _TASKS)
     return (when, status, *tasks, _where(record))
 
 
