@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from emsys_rpa import browser
 from emsys_rpa.browser import LAUNCH_ARGS, BrowserChoice, find_browser
+from emsys_rpa.browser import discovery as browser
 from emsys_rpa.errors import BrowserNotFoundError, ExitStatus
 
 

@@ -73,3 +73,23 @@ def test_password_from_env_is_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.password is not None
     assert "Very-Secret-42" not in repr(settings)
     assert settings.password.get_secret_value() == "Very-Secret-42"
+
+
+def test_a_misspelt_selector_key_is_refused_naming_the_nearest_one(tmp_path: Path) -> None:
+    cfg = write(
+        tmp_path,
+        '[selectors]\nalerts_send = "role=button[name=/Expediaz/i]"\nalert_send = "#x"\n'
+        'whatever_key = "#y"\n',
+    )
+    with pytest.raises(ConfigError) as info:
+        load_settings(cfg)
+    text = str(info.value)
+    assert "selectors: " in text
+    assert "unknown key `alert_send`; did you mean `alerts_send`?" in text
+    assert "unknown key `whatever_key`; see config.example.toml" in text
+    assert info.value.exit_status is ExitStatus.CONFIG_ERROR
+
+
+def test_known_selector_keys_are_kept(tmp_path: Path) -> None:
+    cfg = write(tmp_path, '[selectors]\ninvoices_history_date_header = "Data expediere"\n')
+    assert load_settings(cfg).selectors == {"invoices_history_date_header": "Data expediere"}

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from emsys_rpa.app.tasks import ALERTS, INVOICES
 from emsys_rpa.errors import ExitStatus
-from emsys_rpa.logging_setup import redactor
+from emsys_rpa.redaction import redactor
 from emsys_rpa.summary import (
     RunSummary,
     StepRecord,
@@ -124,6 +125,7 @@ def make_summary(tmp_path: Path) -> SummaryFactory:
         )
         alerts = TaskResult(
             name="alerts",
+            title=ALERTS.title,
             status=TaskStatus.DRY_RUN if outcome == "dry_run" else TaskStatus.VERIFIED,
             scheduled_at=START + timedelta(minutes=1),
             verification=None if outcome == "dry_run" else verified,
@@ -136,6 +138,7 @@ def make_summary(tmp_path: Path) -> SummaryFactory:
         )
         invoices = TaskResult(
             name="invoices",
+            title=INVOICES.title,
             period_from="28/10/2026",
             period_to="28/11/2026",
             steps=[

@@ -12,6 +12,7 @@ from rich.console import Console
 from emsys_rpa.console import make_observer, print_final
 from emsys_rpa.report import write_report
 from emsys_rpa.summary import RunSummary, TaskResult
+from emsys_rpa.wording import one_line
 
 SummaryFactory = Callable[..., RunSummary]
 ANSI = re.compile(r"\x1b\[")
@@ -75,14 +76,14 @@ def test_not_a_terminal_gives_one_plain_line_per_step(make_summary: SummaryFacto
     run_dir = Path(summary.run_dir or "")
     assert f"Trace: playwright show-trace {run_dir / 'trace.zip'}" in lines
     assert f"Report: {run_dir / 'report.html'}" in lines
-    assert lines[-1] == summary.one_line()
+    assert lines[-1] == one_line(summary)
 
 
 def test_quiet_prints_only_the_final_line(make_summary: SummaryFactory) -> None:
     summary = make_summary("not_verified")
     for stream in (io.StringIO(), _Terminal()):
         _replay(summary, stream, quiet=True)
-        assert stream.getvalue() == summary.one_line() + "\n"
+        assert stream.getvalue() == one_line(summary) + "\n"
         assert stream.getvalue().startswith("emsys-rpa NOT_VERIFIED (exit 3): ")
 
 
@@ -100,7 +101,7 @@ def test_a_terminal_gets_the_live_step_list_in_colour(make_summary: SummaryFacto
     assert "1 min 35 s" in plain
     assert "→ Invoices (Transmitere facturi): verified (4 rows seen)" in plain
     assert "OK: SCHEDULED AND VERIFIED — " in plain
-    assert plain.rstrip().endswith(summary.one_line())
+    assert plain.rstrip().endswith(one_line(summary))
 
 
 def test_a_running_step_shows_a_spinner_and_its_elapsed_time() -> None:

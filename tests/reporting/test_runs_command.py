@@ -9,9 +9,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from emsys_rpa.cli import app
+from emsys_rpa.ledger import LedgerGuard, RunLedger
 from emsys_rpa.report import write_report
-from emsys_rpa.runledger import RunLedger
 from emsys_rpa.summary import RunSummary
+from emsys_rpa.wording import one_line
 
 SummaryFactory = Callable[..., RunSummary]
 
@@ -38,7 +39,7 @@ def _record(
     )
     ledger.begin_run(summary)
     if end:
-        ledger.end_run(summary)
+        ledger.end_run(summary, one_line(summary))
     return summary
 
 
@@ -51,7 +52,7 @@ def test_lists_the_latest_runs_newest_first(make_summary: SummaryFactory, tmp_pa
         dry = _record(ledger, make_summary("dry_run"), "run-dry", 1)
         # A run that was about to press Trimite for alerts and then died: no outcome, no end.
         crashed = _record(ledger, make_summary("ok"), "run-crashed", 0, end=False)
-        guard = ledger.guard(crashed, force=True, today=date(2026, 11, 28))
+        guard = LedgerGuard(ledger, crashed, force=True, today=date(2026, 11, 28))
         guard.intent("alerts", crashed.started_at)
     config = _config(tmp_path, state)
 

@@ -16,9 +16,9 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import Page
 
+from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.windows import Windows
-from emsys_rpa.session import DialogKeeper
 
 
 @dataclass

@@ -22,8 +22,9 @@ from playwright.sync_api import BrowserType
 from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.browser import BrowserChoice
+from emsys_rpa.browser.session import BrowserSession
+from emsys_rpa.browser.tls import trust_args
 from emsys_rpa.errors import ConfigError
-from emsys_rpa.session import BrowserSession, trust_args
 from emsys_rpa.settings import PortalSettings, Settings
 
 pytestmark = pytest.mark.browser

@@ -25,8 +25,8 @@ import pytest
 from e2e.conftest import CliRun, cli_env, explain, run_cli
 from emsys_rpa.browser import BrowserChoice
 from emsys_rpa.errors import ExitStatus
+from emsys_rpa.ledger import INTENT_ONLY, RunLedger
 from emsys_rpa.mockportal import MockPortal, parse_faults
-from emsys_rpa.runledger import INTENT_ONLY, RunLedger
 from emsys_rpa.summary import TaskStatus
 
 from .conftest import Proof

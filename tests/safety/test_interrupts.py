@@ -20,7 +20,7 @@ import pytest
 from e2e.conftest import cli_env, explain, run_cli
 from emsys_rpa.browser import BrowserChoice
 from emsys_rpa.errors import ExitStatus
-from emsys_rpa.runledger import RunLedger
+from emsys_rpa.ledger import RunLedger
 from emsys_rpa.summary import RunSummary
 
 pytestmark = [

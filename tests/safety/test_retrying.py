@@ -18,7 +18,7 @@ from emsys_rpa.errors import (
     PortalUnreachableError,
     SessionExpiredError,
 )
-from emsys_rpa.logging_setup import redactor
+from emsys_rpa.redaction import redactor
 from emsys_rpa.retrying import safe_step
 from emsys_rpa.settings import RetrySettings
 

@@ -14,10 +14,10 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from pydantic import SecretStr
 
-from emsys_rpa.logging_setup import redactor
+from emsys_rpa.pages.secret_input import fill_secret
+from emsys_rpa.redaction import redactor
 from emsys_rpa.secrets import (
     SMTP_KEYRING_SERVICE,
-    fill_secret,
     scrub,
     secret_from_env_or_keyring,
     smtp_password,
