@@ -25,7 +25,6 @@ import importlib.util
 import json
 import os
 import shlex
-import shutil
 import sys
 import tempfile
 import time
@@ -40,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_machine import describe_machine, load_average
 from bench_memory import BROWSER, DRIVER, MB, ROBOT
+from bench_mock import FreshPortals
 from bench_portal import PortalTime, portal_time
 from bench_report import (
     Verdict,
@@ -61,8 +61,6 @@ from bench_robot import (
 )
 from bench_trace import TraceBreakdown, calls_within, read_trace
 
-from emsys_rpa.mockportal import MockPortalOptions, parse_faults, parse_variant, running_mock_portal
-
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 
@@ -73,9 +71,6 @@ VERIFY_RATIO_MAX = 1.2
 MEMORY_MAX_MB = 400.0
 
 LATENCY_MS = 150
-# Jobs start at once and finish within milliseconds, so that when the robot looks the rows are
-# all there: how many grid pages it reads must not depend on a race with the job.
-SEND_RATE_PER_S = 10_000.0
 HISTORY_SIZES = (1_000, 100_000, 1_000_000)
 ORDERS = ("newest", "oldest")
 SCENARIOS = ("zero", "latency", "verify")
@@ -118,30 +113,9 @@ class Measured:
 
 
 @dataclass
-class Bench:
-    scratch: Path
-    say: Callable[[str], None]
+class Bench(FreshPortals):
     command: list[str] = field(default_factory=robot_command)
     robot_env: dict[str, str] = field(default_factory=dict)
-    templates: dict[int, Path] = field(default_factory=dict)
-    seeding_s: dict[int, float] = field(default_factory=dict)
-    counter: int = 0
-
-    def template(self, rows: int) -> Path:
-        """A seeded portal database with ``rows`` extra history rows (seeded once, then copied)."""
-        if rows in self.templates:
-            return self.templates[rows]
-        path = self.scratch / "templates" / f"portal-{rows}.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        clock = time.perf_counter()
-        with running_mock_portal(MockPortalOptions(db_path=path, history_rows=rows)):
-            pass  # starting the portal seeds the file; leaving closes it cleanly (no WAL left)
-        self.seeding_s[rows] = time.perf_counter() - clock
-        self.say(
-            f"seeded a portal with {rows:,} extra history rows in {self.seeding_s[rows]:.1f} s"
-        )
-        self.templates[rows] = path
-        return path
 
     def measure(
         self,
@@ -149,20 +123,10 @@ class Bench:
         command: Sequence[str] | None = None,
         extra_env: dict[str, str] | None = None,
     ) -> Measured:
-        self.counter += 1
-        work = self.scratch / f"run-{self.counter:03d}"
-        work.mkdir(parents=True)
-        template = self.template(config.history_rows)
-        db_path = work / "portal.sqlite3"
-        shutil.copyfile(template, db_path)
-        options = MockPortalOptions(
-            variant=parse_variant(f"order={config.order}"),
-            faults=parse_faults([f"latency={config.latency_ms}"] if config.latency_ms else []),
-            db_path=db_path,
-            send_start_delay_s=0.0,
-            send_rate_per_s=SEND_RATE_PER_S,
+        fresh = self.fresh(
+            history_rows=config.history_rows, order=config.order, latency_ms=config.latency_ms
         )
-        with running_mock_portal(options) as portal:
+        with fresh as (portal, work):
             grid_rows = dict(portal.state.db.counts)
             run = run_robot(
                 Credentials(portal.url, portal.username, portal.password),
@@ -172,7 +136,6 @@ class Bench:
             )
             log = portal.requests()
         measured = Measured(config, run, portal_time(log, since=run.started), grid_rows, log)
-        db_path.unlink(missing_ok=True)
         return measured
 
 
