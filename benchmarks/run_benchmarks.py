@@ -37,6 +37,7 @@ from typing import Any
 # The helpers live next to this script; the script is run by path, not as a package.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import peer
 from bench_machine import describe_machine, load_average
 from bench_memory import BROWSER, DRIVER, MB, ROBOT
 from bench_mock import FreshPortals
@@ -73,7 +74,8 @@ MEMORY_MAX_MB = 400.0
 LATENCY_MS = 150
 HISTORY_SIZES = (1_000, 100_000, 1_000_000)
 ORDERS = ("newest", "oldest")
-SCENARIOS = ("zero", "latency", "verify")
+ROBOT_SCENARIOS = ("zero", "latency", "verify")
+SCENARIOS = (*ROBOT_SCENARIOS, "peer")
 
 
 @dataclass(frozen=True)
@@ -422,6 +424,7 @@ def render(
     elapsed_s: float,
     robot_env: dict[str, str],
     trace: str | None = None,
+    peer: str | None = None,
 ) -> str:
     zero = _ok(runs, scenario="zero")
     slow = _ok(runs, scenario="latency")
@@ -429,7 +432,8 @@ def render(
     what_if = " ".join(f"{k}={v}" for k, v in robot_env.items())
     parts = [
         f"Measured {when:%Y-%m-%d %H:%M} UTC with `{command}` "
-        f"({repeat} repeat(s); medians unless said otherwise; {elapsed_s / 60:.1f} min in all).",
+        f"({f'{repeat} repeat(s)' if runs else 'the peer comparison only'}; "
+        f"medians unless said otherwise; {elapsed_s / 60:.1f} min in all).",
         "",
         *(
             [f"**What-if run**: the robot had `{what_if}` in its environment.", ""]
@@ -440,6 +444,10 @@ def render(
         "",
         *(f"- {line}" for line in machine_lines),
         f"- Load average (1/5/15 min) before: {load[0]}; after: {load[1]}",
+    ]
+    if not runs:  # the peer comparison alone
+        return "\n".join([*parts, "", peer or ""])
+    parts += [
         "- CPU used by other programs during a run (noise; 0 on a quiet machine): " + _noise(runs),
         "",
         "## Targets",
@@ -504,6 +512,8 @@ def render(
     ]
     if trace is not None:
         parts += ["", "## 5. Where the time goes: Playwright calls", "", trace]
+    if peer is not None:
+        parts += ["", peer]
     return "\n".join(parts)
 
 
@@ -604,7 +614,20 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--only",
         choices=SCENARIOS,
         action="append",
-        help="run only this scenario (repeatable): zero, latency, verify",
+        help="run only this scenario (repeatable): zero, latency, verify, peer",
+    )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=5,
+        help="peer: robot / bare-script pairs per browser (5)",
+    )
+    parser.add_argument(
+        "--browser",
+        action="append",
+        metavar="PATH",
+        help="peer: the browser both sides launch (repeatable: each is compared on its own); "
+        "default: the one the robot picks",
     )
     parser.add_argument(
         "--max-noise",
@@ -652,6 +675,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.pairs < 1:
+        parser.error("--pairs must be at least 1")
     if args.retries < 0:
         parser.error("--retries cannot be negative")
     if args.quick:
@@ -748,7 +773,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for rows in sizes:
             bench.template(rows)
         warmup = None
-        if not args.no_warmup:
+        if configs and not args.no_warmup:
             warmup = bench.measure(Config("zero"))
             outcome = "ok" if warmup.run.ok else warmup.run.problem()
             say(f"warm-up run: {warmup.run.wall_s:.2f} s ({outcome})")
@@ -763,13 +788,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"other programs {measured.run.other_cpu_s:.1f} CPU s — {status}"
             )
         trace = None
-        if not args.no_trace:
+        if configs and not args.no_trace:
             traced = bench.measure(Config("zero"), extra_env={"EMSYS_RUN_TRACE": "always"})
             trace_zip = traced.run.run_dir / "trace.zip"
             trace = trace_section(traced, read_trace(trace_zip) if trace_zip.is_file() else None)
             say(f"traced run: {traced.run.wall_s:.2f} s")
         if args.profile:
             say(f"profile: {profile_run(bench, args.profile.resolve())}")
+        pairs: list[peer.Pair] = []
+        peer_text = None
+        if "peer" in scenarios:
+            default = peer.robot_default_browser()
+            browsers = args.browser or [default]
+            pairs = peer.Peer(bench, robot_env=bench.robot_env).run(
+                browsers,
+                args.pairs,
+                max_noise=args.max_noise,
+                retries=args.retries,
+                warmup=not args.no_warmup,
+            )
+            peer_text = peer.render(pairs, browsers, default)
         elapsed = time.perf_counter() - began
         text = render(
             runs,
@@ -783,14 +821,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             elapsed_s=elapsed,
             robot_env=bench.robot_env,
             trace=trace,
+            peer=peer_text,
         )
     print(text)
     if args.json:
-        args.json.write_text(json.dumps([_raw(m) for m in runs], indent=2), "utf-8")
+        figures = [_raw(m) for m in runs] + [peer.raw(p) for p in pairs]
+        args.json.write_text(json.dumps(figures, indent=2), "utf-8")
     if args.write_results:
         update_results(RESULTS, text, title="Benchmark results")
         say(f"updated {RESULTS}")
-    return 0 if all(m.run.ok for m in runs) else 1
+    return 0 if all(m.run.ok for m in runs) and all(p.ok for p in pairs) else 1
 
 
 if __name__ == "__main__":
