@@ -38,6 +38,7 @@ BARE_SCRIPT = Path(__file__).resolve().parent / "bare_clerk.py"
 WALL_RATIO_MAX = 1.3
 PSS_RATIO_MAX = 1.15
 DEFAULT_BROWSER_PSS_MAX_MB = 430.0
+MIN_PAIRS = 5  # the targets are medians of at least this many pairs
 
 # PSS once a second, and again whenever the tree has grown by 8 MB of RSS since the last read:
 # the bare script lives under 3 s and peaks just before closing the browser, so once a second
@@ -384,6 +385,11 @@ def render(pairs: Sequence[Pair], browsers: Sequence[str], default: str) -> str:
         "",
         verdict_table(verdicts(pairs, browsers, default)),
         "",
+        *(
+            [f"The targets ask for at least {MIN_PAIRS} pairs: these verdicts are indicative.", ""]
+            if per_browser < MIN_PAIRS
+            else []
+        ),
         "Median (min–max) over the verified pairs; the ratio is taken within each pair.",
         "",
         summary_table(pairs, browsers, names),

@@ -15,6 +15,8 @@ Scenarios (see README.md for the targets):
   zero     full run, no added latency, jobs start at once and finish in milliseconds
   latency  the same with 150 ms added to every portal response: wall − portal time
   verify   1,000 / 100,000 / 1,000,000 extra history rows, newest-first and oldest-first grids
+  peer     the robot against bare_clerk.py (the same clicks, no safety) in alternating pairs,
+           same browser (--browser, repeatable), --pairs per browser: see peer.py
 Memory and CPU time are sampled from the robot's process tree during every run.
 """
 
@@ -619,8 +621,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--pairs",
         type=int,
-        default=5,
-        help="peer: robot / bare-script pairs per browser (5)",
+        help=f"peer: robot / bare-script pairs per browser ({peer.MIN_PAIRS}; 1 with --quick)",
     )
     parser.add_argument(
         "--browser",
@@ -675,6 +676,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.pairs is None:
+        args.pairs = 1 if args.quick else peer.MIN_PAIRS
     if args.pairs < 1:
         parser.error("--pairs must be at least 1")
     if args.retries < 0:
