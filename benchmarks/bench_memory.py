@@ -30,6 +30,10 @@ class MemoryPeak:
     rss: dict[str, int] = field(default_factory=lambda: {ROBOT: 0, DRIVER: 0, BROWSER: 0})
     rss_total: int = 0
     pss_total: int = 0
+    # Private pages only. PSS splits a shared library's pages among every process on the
+    # machine that maps it, other people's Chromiums included, so it drops when they run;
+    # USS does not depend on them.
+    uss_total: int = 0
     processes: int = 0  # most processes seen at once
     cpu_s: float = 0.0  # user + system time of every process seen (last sample of each)
     cpu_by_part: dict[str, float] = field(default_factory=dict)
@@ -150,17 +154,21 @@ class TreeSampler:
             self._last_pss_at = time.monotonic()
             self._rss_at_last_pss = rss_total
             peak.pss_samples += 1
-            peak.pss_total = max(peak.pss_total, _pss(alive))
+            pss, uss = _pss_uss(alive)
+            peak.pss_total = max(peak.pss_total, pss)
+            peak.uss_total = max(peak.uss_total, uss)
 
 
-def _pss(tree: list[psutil.Process]) -> int:
-    total = 0
+def _pss_uss(tree: list[psutil.Process]) -> tuple[int, int]:
+    pss = uss = 0
     for proc in tree:
         try:
-            total += proc.memory_full_info().pss
+            full = proc.memory_full_info()
         except psutil.Error:
             continue  # exited since the RSS pass
-    return total
+        pss += full.pss
+        uss += full.uss
+    return pss, uss
 
 
 def _busy_s() -> float:

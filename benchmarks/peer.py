@@ -85,6 +85,10 @@ class Side:
         return self.run.memory.pss_total / MB
 
     @property
+    def uss_mb(self) -> float:
+        return self.run.memory.uss_total / MB
+
+    @property
     def rss_mb(self) -> float:
         return self.run.memory.rss_total / MB
 
@@ -253,6 +257,7 @@ Metric = tuple[str, Callable[[Side], float], str]
 METRICS: tuple[Metric, ...] = (
     ("wall time s", lambda s: s.run.wall_s, "{:.2f}"),
     ("peak PSS MB (tree)", lambda s: s.pss_mb, "{:.0f}"),
+    ("peak USS MB (tree)", lambda s: s.uss_mb, "{:.0f}"),
     ("peak RSS MB (tree, sum)", lambda s: s.rss_mb, "{:.0f}"),
     ("CPU s (tree)", lambda s: s.run.memory.cpu_s, "{:.1f}"),
 )
@@ -381,6 +386,8 @@ def render(pairs: Sequence[Pair], browsers: Sequence[str], default: str) -> str:
         "to the robot as `EMSYS_BROWSER_EXECUTABLE`. Pairs alternate which side runs first; "
         "every run gets a fresh mock (default variant, sends start at once). Peak PSS and RSS "
         "are of the whole process tree (Python, Playwright's driver, every browser process). "
+        "PSS shares a library's pages among every process on the machine that maps it, so it "
+        "drops while other browsers run; USS (private pages) does not depend on them. "
         f"The robot's default browser here: `{default}`.",
         "",
         verdict_table(verdicts(pairs, browsers, default)),
@@ -419,6 +426,7 @@ def raw(pair: Pair) -> dict[str, Any]:
             "exit_code": s.run.exit_code,
             "wall_s": round(s.run.wall_s, 3),
             "pss_total_mb": round(s.pss_mb, 1),
+            "uss_total_mb": round(s.uss_mb, 1),
             "rss_total_mb": round(s.rss_mb, 1),
             "pss_samples": s.run.memory.pss_samples,
             "processes": s.run.memory.processes,

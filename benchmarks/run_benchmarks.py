@@ -732,6 +732,7 @@ def _raw(m: Measured) -> dict[str, Any]:
             "rss_mb": {k: round(v / MB, 1) for k, v in m.run.memory.rss.items()},
             "rss_total_mb": round(m.run.memory.rss_total / MB, 1),
             "pss_total_mb": round(m.run.memory.pss_total / MB, 1),
+            "uss_total_mb": round(m.run.memory.uss_total / MB, 1),
             "processes": m.run.memory.processes,
             "cpu_s": m.run.memory.cpu_s,
             "cpu_by_part_s": m.run.memory.cpu_by_part,
