@@ -30,9 +30,8 @@ class MemoryPeak:
     rss: dict[str, int] = field(default_factory=lambda: {ROBOT: 0, DRIVER: 0, BROWSER: 0})
     rss_total: int = 0
     pss_total: int = 0
-    # Private pages only. PSS splits a shared library's pages among every process on the
-    # machine that maps it, other people's Chromiums included, so it drops when they run;
-    # USS does not depend on them.
+    # Pages no other process maps. Both PSS and USS drop while other processes map the same
+    # files (other people's Chromiums): PSS splits those pages among them, USS leaves them out.
     uss_total: int = 0
     processes: int = 0  # most processes seen at once
     cpu_s: float = 0.0  # user + system time of every process seen (last sample of each)

@@ -386,8 +386,8 @@ def render(pairs: Sequence[Pair], browsers: Sequence[str], default: str) -> str:
         "to the robot as `EMSYS_BROWSER_EXECUTABLE`. Pairs alternate which side runs first; "
         "every run gets a fresh mock (default variant, sends start at once). Peak PSS and RSS "
         "are of the whole process tree (Python, Playwright's driver, every browser process). "
-        "PSS shares a library's pages among every process on the machine that maps it, so it "
-        "drops while other browsers run; USS (private pages) does not depend on them. "
+        "USS counts the pages no other process maps; PSS and USS both drop while other "
+        "browsers run on the machine. "
         f"The robot's default browser here: `{default}`.",
         "",
         verdict_table(verdicts(pairs, browsers, default)),
