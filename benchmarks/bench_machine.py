@@ -6,9 +6,11 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -54,21 +56,34 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def browser_description() -> str:
-    """The browser the robot will pick (same discovery), with the version it reports."""
+def _unknown(exc: Exception) -> str:
+    first = str(exc).splitlines()[0] if str(exc) else ""
+    return f"unknown ({type(exc).__name__}: {first})"
+
+
+def browser_version(launch_kwargs: Mapping[str, Any]) -> str:
+    """What the browser launched with ``launch_kwargs`` says it is ("Chromium 156.0…")."""
     from playwright.sync_api import sync_playwright
 
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(headless=True, **launch_kwargs)
+            version = browser.version
+            browser.close()
+    except Exception as exc:  # a description, not a measurement: say what went wrong
+        return _unknown(exc)
+    return f"Chromium {version}"
+
+
+def browser_description() -> str:
+    """The browser the robot will pick (same discovery), with the version it reports."""
     from emsys_rpa.browser import find_browser
 
     try:
         choice = find_browser()
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(headless=True, **choice.launch_kwargs())
-            version = browser.version
-            browser.close()
     except Exception as exc:  # a description, not a measurement: say what went wrong
-        return f"unknown ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})"
-    return f"Chromium {version} ({choice.describe()})"
+        return _unknown(exc)
+    return f"{browser_version(choice.launch_kwargs())} ({choice.describe()})"
 
 
 def _git(*args: str) -> str:

@@ -11,14 +11,16 @@ is recorded next to it as the fairer figure.
 
 from __future__ import annotations
 
+import math
 import threading
+import time
 from dataclasses import dataclass, field
 
 import psutil
 
 MB = 1024 * 1024
 ROBOT, DRIVER, BROWSER = "robot", "driver", "browser"
-PSS_EVERY = 10  # samples
+PSS_MIN_GAP_S = 0.2
 
 
 @dataclass
@@ -28,10 +30,14 @@ class MemoryPeak:
     rss: dict[str, int] = field(default_factory=lambda: {ROBOT: 0, DRIVER: 0, BROWSER: 0})
     rss_total: int = 0
     pss_total: int = 0
+    # Pages no other process maps. Both PSS and USS drop while other processes map the same
+    # files (other people's Chromiums): PSS splits those pages among them, USS leaves them out.
+    uss_total: int = 0
     processes: int = 0  # most processes seen at once
     cpu_s: float = 0.0  # user + system time of every process seen (last sample of each)
     cpu_by_part: dict[str, float] = field(default_factory=dict)
     samples: int = 0
+    pss_samples: int = 0  # how many of them read PSS too
 
 
 def _part(proc: psutil.Process, root_pid: int) -> str:
@@ -44,15 +50,39 @@ def _part(proc: psutil.Process, root_pid: int) -> str:
     return DRIVER if name.startswith("node") else BROWSER
 
 
-class TreeSampler:
-    """Samples the process tree under ``pid`` every ``interval_s`` until ``stop()``."""
+@dataclass(frozen=True)
+class Sampling:
+    """How often to read the tree: RSS every ``interval_s``; PSS see ``TreeSampler``."""
 
-    def __init__(self, pid: int, *, interval_s: float = 0.1) -> None:
+    interval_s: float = 0.1
+    pss_interval_s: float = 1.0
+    pss_on_growth_mb: float | None = None
+
+
+DEFAULT_SAMPLING = Sampling()
+
+
+class TreeSampler:
+    """Samples the process tree under ``pid`` every ``interval_s`` until ``stop()``.
+
+    RSS is read at every sample. PSS reads smaps_rollup (2–10 ms a process: every tick would
+    steal a quarter of a core from the robot on a 2-core machine), so it is read every
+    ``pss_interval_s``, and, with ``pss_on_growth_mb``, also as soon as the RSS sum has grown
+    by that much since the last PSS read (at most every ``PSS_MIN_GAP_S``). A tree's memory
+    grows until it closes the browser, so a short run (the bare script lives 2–3 s) would
+    otherwise have its peak missed by up to a second's growth.
+    """
+
+    def __init__(self, pid: int, sampling: Sampling = DEFAULT_SAMPLING) -> None:
         self.pid = pid
-        self.interval_s = interval_s
+        self.sampling = sampling
+        growth = sampling.pss_on_growth_mb
+        self.pss_on_growth = None if growth is None else int(growth * MB)
         self.peak = MemoryPeak()
         self._cpu: dict[int, tuple[str, float]] = {}
         self._parts: dict[int, str] = {}
+        self._last_pss_at = -math.inf
+        self._rss_at_last_pss = 0
         self._halt = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="bench-memory", daemon=True)
 
@@ -78,43 +108,66 @@ class TreeSampler:
         # The first sample at once: a short-lived tree must not be missed entirely.
         while True:
             self._sample(root)
-            if self._halt.wait(self.interval_s):
+            if self._halt.wait(self.sampling.interval_s):
                 return
+
+    def _pss_due(self, rss_total: int) -> bool:
+        since = time.monotonic() - self._last_pss_at
+        if since >= self.sampling.pss_interval_s:
+            return True
+        return (
+            self.pss_on_growth is not None
+            and since >= PSS_MIN_GAP_S
+            and rss_total - self._rss_at_last_pss >= self.pss_on_growth
+        )
 
     def _sample(self, root: psutil.Process) -> None:
         try:
             tree = [root, *root.children(recursive=True)]
         except psutil.Error:
             return  # the robot has exited; its children are gone or orphaned
-        # PSS reads smaps_rollup (~2 ms a process): every tick would steal a quarter of a core
-        # from the robot on a 2-core machine, so it is read once a second; RSS every tick.
-        with_pss = self.peak.samples % PSS_EVERY == 0
         rss = {ROBOT: 0, DRIVER: 0, BROWSER: 0}
-        pss = 0
-        alive = 0
+        alive: list[psutil.Process] = []
         for proc in tree:
             try:
                 with proc.oneshot():
-                    memory = proc.memory_full_info() if with_pss else proc.memory_info()
+                    memory = proc.memory_info()
                     times = proc.cpu_times()
                     part = self._parts.get(proc.pid) or _part(proc, self.pid)
             except psutil.Error:
                 continue  # exited between the listing and the read
-            alive += 1
+            alive.append(proc)
             self._parts[proc.pid] = part
             rss[part] += memory.rss
-            pss += getattr(memory, "pss", memory.rss)
             self._cpu[proc.pid] = (part, times.user + times.system)
         if not alive:
             return
         peak = self.peak
         peak.samples += 1
-        peak.processes = max(peak.processes, alive)
+        peak.processes = max(peak.processes, len(alive))
         for part, value in rss.items():
             peak.rss[part] = max(peak.rss[part], value)
-        peak.rss_total = max(peak.rss_total, sum(rss.values()))
-        if with_pss:
+        rss_total = sum(rss.values())
+        peak.rss_total = max(peak.rss_total, rss_total)
+        if self._pss_due(rss_total):
+            self._last_pss_at = time.monotonic()
+            self._rss_at_last_pss = rss_total
+            peak.pss_samples += 1
+            pss, uss = _pss_uss(alive)
             peak.pss_total = max(peak.pss_total, pss)
+            peak.uss_total = max(peak.uss_total, uss)
+
+
+def _pss_uss(tree: list[psutil.Process]) -> tuple[int, int]:
+    pss = uss = 0
+    for proc in tree:
+        try:
+            full = proc.memory_full_info()
+        except psutil.Error:
+            continue  # exited since the RSS pass
+        pss += full.pss
+        uss += full.uss
+    return pss, uss
 
 
 def _busy_s() -> float:

@@ -11,16 +11,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench_memory import MachineCpu, MemoryPeak, TreeSampler
+from bench_memory import DEFAULT_SAMPLING, Sampling
+from bench_process import ProcessRun, run_measured
 
 RUN_TIMEOUT_S = 240
 # A run that verifies does so in about a second; a broken one must not hold the bench for
@@ -47,17 +46,9 @@ class Credentials:
 
 
 @dataclass
-class RobotRun:
-    exit_code: int
-    wall_s: float
-    started: datetime  # UTC, just before the process was started
-    ended: datetime  # UTC, just after it exited
+class RobotRun(ProcessRun):
     summary: dict[str, Any] | None
     run_dir: Path
-    memory: MemoryPeak
-    portal_cpu_s: float  # this process: the mock portal (and the sampler)
-    other_cpu_s: float  # everything else on the machine: noise
-    output_tail: str
 
     @property
     def ok(self) -> bool:
@@ -80,11 +71,12 @@ def run_robot(
     *,
     command: Sequence[str] | None = None,
     extra_env: Mapping[str, str] | None = None,
-    sample_interval_s: float = 0.1,
+    sampling: Sampling = DEFAULT_SAMPLING,
 ) -> RobotRun:
     """Run the robot once against ``portal`` in a fresh state and run folder under ``work``.
 
-    ``extra_env`` adds settings for what-if comparisons (``EMSYS_RUN_TRACE=off``, …).
+    ``extra_env`` adds settings for what-if comparisons (``EMSYS_RUN_TRACE=off``, …);
+    ``sampling`` passes how to sample its memory on to ``run_measured``.
     """
     run_dir = work / "run"
     env = {k: v for k, v in os.environ.items() if not k.startswith("EMSYS_")}
@@ -104,44 +96,11 @@ def run_robot(
         "--verify-timeout",
         str(VERIFY_TIMEOUT_S),
     ]
-    machine = MachineCpu()
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
-    proc = subprocess.Popen(
-        argv,
-        cwd=work,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-    )
-    sampler = TreeSampler(proc.pid, interval_s=sample_interval_s).start()
-    try:
-        output, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        output, _ = proc.communicate()
-    wall = time.perf_counter() - clock
-    ended = datetime.now(UTC)
-    memory = sampler.stop()
-    portal_cpu, other_cpu = machine.stop(memory.cpu_s)
+    measured = run_measured(argv, cwd=work, env=env, timeout_s=RUN_TIMEOUT_S, sampling=sampling)
     summary_file = run_dir / "summary.json"
     summary = json.loads(summary_file.read_text("utf-8")) if summary_file.is_file() else None
-    return RobotRun(
-        exit_code=proc.returncode,
-        wall_s=wall,
-        started=started,
-        ended=ended,
-        summary=summary,
-        run_dir=run_dir,
-        memory=memory,
-        portal_cpu_s=portal_cpu,
-        other_cpu_s=other_cpu,
-        output_tail=output[-1500:],
-    )
+    shared = {f.name: getattr(measured, f.name) for f in fields(measured)}
+    return RobotRun(**shared, summary=summary, run_dir=run_dir)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ Scenarios (see README.md for the targets):
   zero     full run, no added latency, jobs start at once and finish in milliseconds
   latency  the same with 150 ms added to every portal response: wall − portal time
   verify   1,000 / 100,000 / 1,000,000 extra history rows, newest-first and oldest-first grids
+  peer     the robot against bare_clerk.py (the same clicks, no safety) in alternating pairs,
+           same browser (--browser, repeatable), --pairs per browser: see peer.py
 Memory and CPU time are sampled from the robot's process tree during every run.
 """
 
@@ -25,7 +27,6 @@ import importlib.util
 import json
 import os
 import shlex
-import shutil
 import sys
 import tempfile
 import time
@@ -38,8 +39,10 @@ from typing import Any
 # The helpers live next to this script; the script is run by path, not as a package.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import peer
 from bench_machine import describe_machine, load_average
 from bench_memory import BROWSER, DRIVER, MB, ROBOT
+from bench_mock import FreshPortals
 from bench_portal import PortalTime, portal_time
 from bench_report import (
     Verdict,
@@ -61,8 +64,6 @@ from bench_robot import (
 )
 from bench_trace import TraceBreakdown, calls_within, read_trace
 
-from emsys_rpa.mockportal import MockPortalOptions, parse_faults, parse_variant, running_mock_portal
-
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
 
@@ -73,12 +74,10 @@ VERIFY_RATIO_MAX = 1.2
 MEMORY_MAX_MB = 400.0
 
 LATENCY_MS = 150
-# Jobs start at once and finish within milliseconds, so that when the robot looks the rows are
-# all there: how many grid pages it reads must not depend on a race with the job.
-SEND_RATE_PER_S = 10_000.0
 HISTORY_SIZES = (1_000, 100_000, 1_000_000)
 ORDERS = ("newest", "oldest")
-SCENARIOS = ("zero", "latency", "verify")
+ROBOT_SCENARIOS = ("zero", "latency", "verify")
+SCENARIOS = (*ROBOT_SCENARIOS, "peer")
 
 
 @dataclass(frozen=True)
@@ -118,30 +117,9 @@ class Measured:
 
 
 @dataclass
-class Bench:
-    scratch: Path
-    say: Callable[[str], None]
+class Bench(FreshPortals):
     command: list[str] = field(default_factory=robot_command)
     robot_env: dict[str, str] = field(default_factory=dict)
-    templates: dict[int, Path] = field(default_factory=dict)
-    seeding_s: dict[int, float] = field(default_factory=dict)
-    counter: int = 0
-
-    def template(self, rows: int) -> Path:
-        """A seeded portal database with ``rows`` extra history rows (seeded once, then copied)."""
-        if rows in self.templates:
-            return self.templates[rows]
-        path = self.scratch / "templates" / f"portal-{rows}.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        clock = time.perf_counter()
-        with running_mock_portal(MockPortalOptions(db_path=path, history_rows=rows)):
-            pass  # starting the portal seeds the file; leaving closes it cleanly (no WAL left)
-        self.seeding_s[rows] = time.perf_counter() - clock
-        self.say(
-            f"seeded a portal with {rows:,} extra history rows in {self.seeding_s[rows]:.1f} s"
-        )
-        self.templates[rows] = path
-        return path
 
     def measure(
         self,
@@ -149,20 +127,10 @@ class Bench:
         command: Sequence[str] | None = None,
         extra_env: dict[str, str] | None = None,
     ) -> Measured:
-        self.counter += 1
-        work = self.scratch / f"run-{self.counter:03d}"
-        work.mkdir(parents=True)
-        template = self.template(config.history_rows)
-        db_path = work / "portal.sqlite3"
-        shutil.copyfile(template, db_path)
-        options = MockPortalOptions(
-            variant=parse_variant(f"order={config.order}"),
-            faults=parse_faults([f"latency={config.latency_ms}"] if config.latency_ms else []),
-            db_path=db_path,
-            send_start_delay_s=0.0,
-            send_rate_per_s=SEND_RATE_PER_S,
+        fresh = self.fresh(
+            history_rows=config.history_rows, order=config.order, latency_ms=config.latency_ms
         )
-        with running_mock_portal(options) as portal:
+        with fresh as (portal, work):
             grid_rows = dict(portal.state.db.counts)
             run = run_robot(
                 Credentials(portal.url, portal.username, portal.password),
@@ -172,7 +140,6 @@ class Bench:
             )
             log = portal.requests()
         measured = Measured(config, run, portal_time(log, since=run.started), grid_rows, log)
-        db_path.unlink(missing_ok=True)
         return measured
 
 
@@ -459,6 +426,7 @@ def render(
     elapsed_s: float,
     robot_env: dict[str, str],
     trace: str | None = None,
+    peer: str | None = None,
 ) -> str:
     zero = _ok(runs, scenario="zero")
     slow = _ok(runs, scenario="latency")
@@ -466,7 +434,8 @@ def render(
     what_if = " ".join(f"{k}={v}" for k, v in robot_env.items())
     parts = [
         f"Measured {when:%Y-%m-%d %H:%M} UTC with `{command}` "
-        f"({repeat} repeat(s); medians unless said otherwise; {elapsed_s / 60:.1f} min in all).",
+        f"({f'{repeat} repeat(s)' if runs else 'the peer comparison only'}; "
+        f"medians unless said otherwise; {elapsed_s / 60:.1f} min in all).",
         "",
         *(
             [f"**What-if run**: the robot had `{what_if}` in its environment.", ""]
@@ -477,6 +446,10 @@ def render(
         "",
         *(f"- {line}" for line in machine_lines),
         f"- Load average (1/5/15 min) before: {load[0]}; after: {load[1]}",
+    ]
+    if not runs:  # the peer comparison alone
+        return "\n".join([*parts, "", peer or ""])
+    parts += [
         "- CPU used by other programs during a run (noise; 0 on a quiet machine): " + _noise(runs),
         "",
         "## Targets",
@@ -541,6 +514,8 @@ def render(
     ]
     if trace is not None:
         parts += ["", "## 5. Where the time goes: Playwright calls", "", trace]
+    if peer is not None:
+        parts += ["", peer]
     return "\n".join(parts)
 
 
@@ -641,7 +616,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--only",
         choices=SCENARIOS,
         action="append",
-        help="run only this scenario (repeatable): zero, latency, verify",
+        help="run only this scenario (repeatable): zero, latency, verify, peer",
+    )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        help=f"peer: robot / bare-script pairs per browser ({peer.MIN_PAIRS}; 1 with --quick)",
+    )
+    parser.add_argument(
+        "--browser",
+        action="append",
+        metavar="PATH",
+        help="peer: the browser both sides launch (repeatable: each is compared on its own); "
+        "default: the one the robot picks",
     )
     parser.add_argument(
         "--max-noise",
@@ -689,6 +676,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.pairs is None:
+        args.pairs = 1 if args.quick else peer.MIN_PAIRS
+    if args.pairs < 1:
+        parser.error("--pairs must be at least 1")
     if args.retries < 0:
         parser.error("--retries cannot be negative")
     if args.quick:
@@ -741,6 +732,7 @@ def _raw(m: Measured) -> dict[str, Any]:
             "rss_mb": {k: round(v / MB, 1) for k, v in m.run.memory.rss.items()},
             "rss_total_mb": round(m.run.memory.rss_total / MB, 1),
             "pss_total_mb": round(m.run.memory.pss_total / MB, 1),
+            "uss_total_mb": round(m.run.memory.uss_total / MB, 1),
             "processes": m.run.memory.processes,
             "cpu_s": m.run.memory.cpu_s,
             "cpu_by_part_s": m.run.memory.cpu_by_part,
@@ -785,7 +777,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for rows in sizes:
             bench.template(rows)
         warmup = None
-        if not args.no_warmup:
+        if configs and not args.no_warmup:
             warmup = bench.measure(Config("zero"))
             outcome = "ok" if warmup.run.ok else warmup.run.problem()
             say(f"warm-up run: {warmup.run.wall_s:.2f} s ({outcome})")
@@ -800,13 +792,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"other programs {measured.run.other_cpu_s:.1f} CPU s — {status}"
             )
         trace = None
-        if not args.no_trace:
+        if configs and not args.no_trace:
             traced = bench.measure(Config("zero"), extra_env={"EMSYS_RUN_TRACE": "always"})
             trace_zip = traced.run.run_dir / "trace.zip"
             trace = trace_section(traced, read_trace(trace_zip) if trace_zip.is_file() else None)
             say(f"traced run: {traced.run.wall_s:.2f} s")
         if args.profile:
             say(f"profile: {profile_run(bench, args.profile.resolve())}")
+        pairs: list[peer.Pair] = []
+        peer_text = None
+        if "peer" in scenarios:
+            default = peer.robot_default_browser()
+            browsers = args.browser or [default]
+            pairs = peer.Peer(bench, robot_env=bench.robot_env).run(
+                browsers,
+                args.pairs,
+                max_noise=args.max_noise,
+                retries=args.retries,
+                warmup=not args.no_warmup,
+            )
+            peer_text = peer.render(pairs, browsers, default)
         elapsed = time.perf_counter() - began
         text = render(
             runs,
@@ -820,14 +825,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             elapsed_s=elapsed,
             robot_env=bench.robot_env,
             trace=trace,
+            peer=peer_text,
         )
     print(text)
     if args.json:
-        args.json.write_text(json.dumps([_raw(m) for m in runs], indent=2), "utf-8")
+        figures = [_raw(m) for m in runs] + [peer.raw(p) for p in pairs]
+        args.json.write_text(json.dumps(figures, indent=2), "utf-8")
     if args.write_results:
         update_results(RESULTS, text, title="Benchmark results")
         say(f"updated {RESULTS}")
-    return 0 if all(m.run.ok for m in runs) else 1
+    return 0 if all(m.run.ok for m in runs) and all(p.ok for p in pairs) else 1
 
 
 if __name__ == "__main__":
