@@ -291,6 +291,8 @@ def print_final(summary: RunSummary, *, quiet: bool, stream: TextIO | None = Non
         console.print(_summary_table(summary, plain=plain))
     for error in all_errors(summary):
         console.print(Text(f"error: {redactor.scrub(error)}", style="red"), soft_wrap=True)
+    for warning in summary.warnings:
+        console.print(Text(f"warning: {redactor.scrub(warning)}", style="yellow"), soft_wrap=True)
     trace = summary.trace_path()
     if trace is not None and summary.effective_exit_code() != ExitStatus.OK:
         console.print(f"Trace: {show_trace_command(trace)}", soft_wrap=True, markup=False)

@@ -88,6 +88,9 @@ class RunSummary(BaseModel):
     run_dir: str | None = None
     tasks: list[TaskResult] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
+    # Worth knowing, not a failure: a step that passed after a retry, a control the portal
+    # now shows differently. Never changes the exit code.
+    warnings: list[str] = Field(default_factory=list)
     trace: str | None = None
     steps: list[StepRecord] = Field(default_factory=list)  # run-level steps: login, logout
 

@@ -208,3 +208,17 @@ def test_report_renders_in_the_browser_from_a_file(
     assert widths == [64] * 6
     assert page.get_by_role("cell", name="Fill Perioada").is_visible()
     assert all(url.startswith(("file:", "data:")) for url in requested), requested
+
+
+def test_warnings_have_their_own_section_and_never_make_it_an_error(
+    make_summary: SummaryFactory,
+) -> None:
+    summary = make_summary("ok")
+    summary.warnings.append("log in passed on the second attempt (503 Service Unavailable)")
+    html = write_report(summary, Path(summary.run_dir or "")).read_text(encoding="utf-8")
+    section = re.search(
+        r'<h2 id="warnings">Warnings</h2>\s*<div class="warnings">(.*?)</div>', html, re.S
+    )
+    assert section is not None
+    assert "log in passed on the second attempt" in section.group(1)
+    assert '<h2 id="errors">' not in html
