@@ -94,6 +94,7 @@ def test_parse_faults_combines_repeated_and_comma_separated_specs() -> None:
         "at=send:503x0",
         "at=history#0:503",
         "at=send:late=soon",
+        "at=login:expire",
     ],
 )
 def test_parse_faults_rejects_bad_specs(spec: str) -> None:

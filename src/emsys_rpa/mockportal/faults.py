@@ -85,6 +85,8 @@ def parse_step_fault(spec: str) -> StepFault:
         raise ValueError(
             f"fault {spec!r}: no step {step!r} (steps: {', '.join([*STEPS, *GROUPS])})"
         )
+    if action == "expire" and step in {"login_page", "login"}:
+        raise ValueError(f"fault {spec!r}: there is no session to expire before the login")
     times_text = found["times"]
     if action == "down" and times_text is not None:
         raise ValueError(f"fault {spec!r}: down lasts until disarmed; it takes no xN")
