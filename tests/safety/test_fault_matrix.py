@@ -72,7 +72,7 @@ def _run_level(step: str, message: str) -> dict[str, Expect]:
 
 def _lock_account(portal: MockPortal) -> None:
     # What five wrong passwords earlier in the day would have done.
-    portal.state.stats.locked_users.add(portal.username)
+    portal.lock_user()
 
 
 def _no_traffic(portal: MockPortal) -> None:

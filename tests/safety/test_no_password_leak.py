@@ -117,8 +117,7 @@ def test_the_password_appears_in_no_artifact_and_no_screenshot(
     config = tmp_path / "emsys-rpa.toml"
     config.write_text(CONFIG, encoding="utf-8")
     # Authenticated requests: alerts need 6, the 6th (history) finds the session expired.
-    accepting = portal_factory(faults=parse_faults(["session_expiry=5"]))
-    accepting.state.password = CANARY
+    accepting = portal_factory(faults=parse_faults(["session_expiry=5"]), password=CANARY)
     refusing = portal_factory()  # its own password: CANARY is refused there
 
     done = _run(accepting, tmp_path, browser_choice, "run-ok", config)
