@@ -101,7 +101,8 @@ class RunSettings(_Section):
     period_from: date | None = None
     period_to: date | None = None
     check_manual_alerts: bool = True
-    trace: Literal["off", "on-failure", "always"] = "on-failure"
+    # on-failure / always: actions and a screencast; full: DOM snapshots too, always kept.
+    trace: Literal["off", "on-failure", "always", "full"] = "on-failure"
 
     @field_validator("only", mode="before")
     @classmethod

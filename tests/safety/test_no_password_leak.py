@@ -79,9 +79,9 @@ def leak_forms(secret: str) -> list[bytes]:
 
 
 def artifacts(root: Path) -> Iterator[tuple[str, bytes]]:
-    """Every file under ``root`` (PNG screenshots aside), and every member of a trace zip."""
+    """Every file under ``root`` (screenshots aside), and every member of a trace zip."""
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix == ".png":
+        if not path.is_file() or path.suffix in (".png", ".jpg"):
             continue
         data = path.read_bytes()
         yield str(path.relative_to(root)), data

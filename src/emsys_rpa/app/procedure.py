@@ -127,8 +127,10 @@ class Procedure:
                 self.summary.browser = browser.choice.describe() if browser.choice else None
                 portal = PortalSession(self.settings, browser, finder, self.steps, now=self._now)
                 self._portal = portal
-                self.steps.shooter = lambda name: browser.screenshot(
-                    name, mask=[browser.top_page().locator("input[type=password]")]
+                self.steps.shooter = lambda name, evidence: browser.screenshot(
+                    name,
+                    mask=[browser.top_page().locator("input[type=password]")],
+                    evidence=evidence,
                 )
                 try:
                     portal.open()

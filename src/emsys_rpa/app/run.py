@@ -25,7 +25,6 @@ from emsys_rpa.errors import EmsysError, ExitStatus
 from emsys_rpa.fsutil import private_dir, private_file
 from emsys_rpa.ledger import LedgerGuard, RunLedger
 from emsys_rpa.logging_setup import close_run_log, configure_logging
-from emsys_rpa.notify import send_notifications
 from emsys_rpa.period import portal_today
 from emsys_rpa.redaction import scrub_text
 from emsys_rpa.report import write_report
@@ -166,7 +165,15 @@ def _write_outputs(
         private_file(report)
     except Exception as exc:  # the summary is written; a broken report must not hide the run
         log.error("report not written", error=scrub_text(str(exc)))
-    sent = send_notifications(settings.notify, summary, report)
+    # Imported only when a channel is set up: SMTP and HTTP clients are slow to import.
+    notify = settings.notify
+    sent: list[str] = []
+    if notify.on != "never" and (
+        notify.email.smtp_host or notify.email.recipients or notify.webhook.url
+    ):
+        from emsys_rpa.notify import send_notifications
+
+        sent = send_notifications(notify, summary, report)
     if sent:
         log.info("notified", channels=sent)
     print_final(summary, quiet=quiet, stream=stream)

@@ -61,7 +61,7 @@ class TaskRun:
                 return False
         with self.steps.step(task, "tick Fundal") as step:
             self.screen.tick_background()
-            step.screenshot = self.steps.shot(f"{task.name}-form-filled")
+            step.screenshot = self.steps.shot(f"{task.name}-form-filled", evidence=True)
         if self.settings.run.dry_run:
             with self.steps.step(task, "cancel (dry run)") as step:
                 self.screen.close_windows(cancel=True)
@@ -83,7 +83,7 @@ class TaskRun:
                 step.screenshot = self.steps.shot(f"{task.name}-no-message")
             else:
                 step.detail = f"portal said ({message.via}): {message.text}"
-                step.screenshot = self.steps.shot(f"{task.name}-confirmation")
+                step.screenshot = self.steps.shot(f"{task.name}-confirmation", evidence=True)
         return message
 
     def close_after_send(self) -> None:

@@ -117,7 +117,7 @@ def verify(run: TaskRun, since: datetime, message: InfoMessage | None) -> None:
             verification.first_sent_at = tally.first_sent_at
             verification.last_sent_at = tally.last_sent_at
             verification.statuses = dict(tally.statuses)
-            step.screenshot = run.steps.shot(f"{task.name}-history")
+            step.screenshot = run.steps.shot(f"{task.name}-history", evidence=True)
         else:
             step.screenshot = run.steps.shot(f"{task.name}-history-nothing-new")
             step.detail = f"no row dated {since:%d/%m/%Y %H:%M} or later within {timeout:.0f} s"
