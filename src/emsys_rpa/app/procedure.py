@@ -24,7 +24,7 @@ from emsys_rpa.browser.session import BrowserSession
 from emsys_rpa.errors import ElementNotFoundError, EmsysError, InterruptedRunError
 from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
 from emsys_rpa.ledger.guard import SendRefusedError
-from emsys_rpa.ledger.policy import Refusal
+from emsys_rpa.ledger.policy import Refusal, RefusalKind
 from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages.history_grid import HistoryGrid
 from emsys_rpa.pages.locate import Finder
@@ -36,7 +36,7 @@ from emsys_rpa.redaction import error_line, scrub_text
 from emsys_rpa.retrying import DEFAULT_RETRY_ON, safe_step
 from emsys_rpa.settings import Settings
 from emsys_rpa.summary import RunSummary, TaskResult, TaskStatus
-from emsys_rpa.wording import refusal_text
+from emsys_rpa.wording import NOT_SELECTED, refusal_text
 
 log = structlog.get_logger("emsys_rpa.app")
 
@@ -85,6 +85,7 @@ class Procedure:
             if task.name not in selected:
                 task.status = TaskStatus.SKIPPED
                 task.skip_reason = "not selected (--only)"
+                task.skip_kind = NOT_SELECTED
         specs = {spec.name: spec for spec in self.tasks}
         self.observer.run_started(summary)
 
@@ -242,6 +243,9 @@ class Procedure:
     def _skip_refused(self, spec: TaskSpec, task: TaskResult, refusal: Refusal) -> None:
         task.status = TaskStatus.SKIPPED
         task.skip_reason = scrub_text(self._refusal_text(spec, refusal))
+        task.skip_kind = refusal.kind.value
+        if refusal.kind is RefusalKind.VERIFIED:
+            task.done_by, task.done_at = refusal.run_id, refusal.at
         log.warning("task skipped", task=task.name, reason=task.skip_reason)
         if refusal.kind.needs_check:
             # Not sending is right, but the job is not done either: someone must look at the

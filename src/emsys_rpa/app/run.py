@@ -148,6 +148,7 @@ def _finish(summary: RunSummary, run_error: EmsysError | None, *, interrupted: b
     summary.status = {
         ExitStatus.OK: "dry_run" if summary.dry_run else "ok",
         ExitStatus.NOT_VERIFIED: "not_verified",
+        ExitStatus.SENT_WITH_ERRORS: "sent_with_errors",
         ExitStatus.INTERRUPTED: "interrupted",
         ExitStatus.CONFIG_ERROR: "config_error",
     }.get(status, "failed")

@@ -27,7 +27,12 @@ INTENT_ONLY = "intent_without_outcome"
 
 # Outcomes that mean "the portal has (or may have) scheduled this send today".
 BLOCKING_OUTCOMES = frozenset(
-    {TaskStatus.VERIFIED, TaskStatus.NOT_VERIFIED, TaskStatus.OUTCOME_UNKNOWN}
+    {
+        TaskStatus.VERIFIED,
+        TaskStatus.SENT_WITH_ERRORS,
+        TaskStatus.NOT_VERIFIED,
+        TaskStatus.OUTCOME_UNKNOWN,
+    }
 )
 
 
@@ -105,6 +110,7 @@ def earlier_run_refusal(task: str, run_id: str, events: Sequence[Event]) -> Refu
         at = _moment(last.scheduled_at or (intents[-1].scheduled_at if intents else None))
         kind = {
             TaskStatus.VERIFIED: RefusalKind.VERIFIED,
+            TaskStatus.SENT_WITH_ERRORS: RefusalKind.VERIFIED,
             TaskStatus.NOT_VERIFIED: RefusalKind.NOT_VERIFIED,
         }.get(TaskStatus(last.status), RefusalKind.OUTCOME_UNKNOWN)
         return Refusal(kind, task, run_id, at)
