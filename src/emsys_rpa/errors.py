@@ -57,6 +57,12 @@ class BrowserNotFoundError(EmsysError):
     exit_status = ExitStatus.CONFIG_ERROR
 
 
+class BrowserLaunchError(EmsysError):
+    """The browser was found but could not start (not executable, no display, crashed)."""
+
+    exit_status = ExitStatus.CONFIG_ERROR
+
+
 class PortalUnreachableError(EmsysError):
     """The portal could not be reached (down, DNS, TLS, wrong URL)."""
 

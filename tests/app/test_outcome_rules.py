@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from emsys_rpa.app.verification import Finding, decide
-from emsys_rpa.pages.message import Verdict
 from emsys_rpa.errors import ExitStatus
+from emsys_rpa.pages.message import Verdict
 from emsys_rpa.summary import RunSummary, TaskResult, TaskStatus
 
 # (new rows seen, of which failed, the message's verdict) → (finding, task status)

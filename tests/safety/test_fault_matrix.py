@@ -102,6 +102,7 @@ class Scenario:
     variant: str = "default"
     send_start_delay_s: float = 0.5
     send_rate_per_s: float = 20.0
+    verify_s: float = VERIFY_S
     config: str = ""  # extra TOML for the robot
     password: str | None = None  # None: the portal's own
     url: str = "portal"  # portal | refused | dns | tls
@@ -154,7 +155,8 @@ SCENARIOS: tuple[Scenario, ...] = (
             for task in TASKS
         },
         _faults("job_fail=0"),
-        send_start_delay_s=3,
+        send_start_delay_s=2.5,
+        verify_s=12,
     ),
     Scenario(
         "sending starts after the verification timeout",
@@ -380,7 +382,15 @@ def test_fault_scenario_for_each_task(
         folder.mkdir()
         config = folder / "emsys-rpa.toml"
         config.write_text(QUICK_RETRIES + scenario.config, encoding="utf-8")
-        args = ["run", "--only", task, "--verify-timeout", str(VERIFY_S), "--config", str(config)]
+        args = [
+            "run",
+            "--only",
+            task,
+            "--verify-timeout",
+            str(scenario.verify_s),
+            "--config",
+            str(config),
+        ]
         return run_cli(
             args,
             portal=targets[task],

@@ -26,7 +26,7 @@ from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
 from emsys_rpa.ledger.guard import SendRefusedError
 from emsys_rpa.ledger.policy import Refusal, RefusalKind
 from emsys_rpa.pages.dialogs import DialogKeeper
-from emsys_rpa.pages.history_grid import HistoryGrid
+from emsys_rpa.pages.history_grid import HistoryGrid, Reading
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.message import Verdict
 from emsys_rpa.pages.sending import SendingScreen
@@ -113,6 +113,34 @@ class Procedure:
         self.observer.run_started(self.summary)
         self._signed_in(lambda portal, _browser: portal.sign_out())
         return self.summary
+
+    def read_histories(self, wanted: Sequence[tuple[TaskSpec, datetime]]) -> dict[str, Reading]:
+        """Sign in and read each task's history since its time, pressing nothing
+        (``emsys-rpa verify``). A failure of the run as a whole ends up in ``run_error``."""
+        readings: dict[str, Reading] = {}
+        self.observer.run_started(self.summary)
+
+        def body(portal: PortalSession, browser: BrowserSession) -> None:
+            for spec, since in wanted:
+                finder = portal.finder
+                windows = Windows(finder, self._dialogs, browser.page)
+                screen = SendingScreen(finder, self._dialogs, windows, spec.screen)
+                grid = HistoryGrid(
+                    finder,
+                    self.settings.portal.tz,
+                    key=spec.screen.history_key,
+                    date_headers=spec.screen.history_date_headers,
+                )
+                task = self.summary.task(spec.name)
+                with self.steps.step(task, f"read {spec.screen.history_label}") as step:
+                    screen.open()
+                    screen.open_history()
+                    readings[spec.name] = grid.read_since(since)
+                    step.screenshot = self.steps.shot(f"{spec.name}-history")
+            portal.sign_out()
+
+        self._signed_in(body)
+        return readings
 
     def _signed_in(self, body: Callable[[PortalSession, BrowserSession], None]) -> None:
         """Run ``body`` with a browser open on the portal, logged in. A failure of the run as

@@ -133,6 +133,13 @@ def find_browser(
                 "does not exist",
                 hint="fix the path, or unset it to let the robot find a browser",
             )
+        if not os.access(path, os.X_OK):
+            raise BrowserNotFoundError(
+                f"browser executable {path} (browser.executable / EMSYS_BROWSER_EXECUTABLE) "
+                "is not executable",
+                hint=f"point it at the browser program itself, or make it executable "
+                f"(chmod +x {path})",
+            )
         return BrowserChoice("configured executable", executable_path=str(path), args=args)
     if channel:
         return BrowserChoice("configured channel", channel=channel, args=args)

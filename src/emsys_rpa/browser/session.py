@@ -5,7 +5,9 @@ Tracing starts only after login: a trace records typed text, and the password mu
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from contextlib import suppress
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -26,7 +28,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.browser.discovery import BrowserChoice, find_browser
 from emsys_rpa.browser.tls import trust_args
-from emsys_rpa.errors import EmsysError, PortalUnreachableError
+from emsys_rpa.errors import BrowserLaunchError, EmsysError, PortalUnreachableError
 from emsys_rpa.fsutil import private_dir, private_file
 from emsys_rpa.redaction import error_line
 from emsys_rpa.settings import Settings
@@ -36,6 +38,13 @@ log = structlog.get_logger("emsys_rpa.browser")
 
 def _safe_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "shot"
+
+
+def has_display() -> bool:
+    """A headed browser has somewhere to draw (always, except on Linux without X or Wayland)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 class BrowserSession:
@@ -83,11 +92,25 @@ class BrowserSession:
     def open(self) -> None:
         cfg = self.settings.browser
         self.choice = self.browser_choice()
+        if not cfg.headless and not has_display():
+            raise BrowserLaunchError(
+                "--headed needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY "
+                "are not set)",
+                hint="run without --headed, or under a display (xvfb-run emsys-rpa …)",
+            )
         self._pw = sync_playwright().start()
         try:
-            self._browser = self._pw.chromium.launch(
-                headless=cfg.headless, slow_mo=cfg.slow_mo_ms or None, **self.choice.launch_kwargs()
-            )
+            try:
+                self._browser = self._pw.chromium.launch(
+                    headless=cfg.headless,
+                    slow_mo=cfg.slow_mo_ms or None,
+                    **self.choice.launch_kwargs(),
+                )
+            except PlaywrightError as exc:
+                raise BrowserLaunchError(
+                    f"the browser ({self.choice.describe()}) could not start: {error_line(exc)}",
+                    hint="check `emsys-rpa browser`, browser.executable and browser.extra_args",
+                ) from None
             portal = self.settings.portal
             self._context = self._browser.new_context(
                 ignore_https_errors=portal.ignore_https_errors,

@@ -63,7 +63,7 @@ _TASK_STATUS: dict[TaskStatus, tuple[Level, str, str]] = {
 }
 
 # The run's status (summary.status) as a word for the one-line summary.
-_RUN_STATUS = {
+RUN_STATUS_WORDS = {
     "ok": N_("OK"),
     "dry_run": N_("DRY RUN"),
     "nothing_to_do": N_("NOTHING TO DO"),
@@ -239,7 +239,7 @@ def run_status_word(summary: RunSummary) -> str:
     status = summary.status
     if status == "ok" and nothing_sent(summary):
         status = "nothing_to_do"
-    return _(_RUN_STATUS.get(status, status.upper()))
+    return _(RUN_STATUS_WORDS.get(status, status.upper()))
 
 
 def one_line(summary: RunSummary) -> str:
