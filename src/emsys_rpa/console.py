@@ -28,7 +28,7 @@ from rich.text import Text
 from emsys_rpa.errors import ExitStatus
 from emsys_rpa.events import NullObserver
 from emsys_rpa.redaction import redactor
-from emsys_rpa.summary import RunSummary, StepRecord, StepStatus, TaskResult
+from emsys_rpa.summary import SESSION, RunSummary, StepRecord, StepStatus, TaskResult
 from emsys_rpa.wording import (
     Level,
     _,
@@ -86,7 +86,8 @@ def _one_line(text: str) -> str:
 
 
 def _where(task: str, step: str) -> str:
-    return f"{task}: {step_name(step)}" if task else step_name(step)
+    owner = _("session") if task == SESSION else task
+    return f"{owner}: {step_name(step)}" if task else step_name(step)
 
 
 def _step_status(status: StepStatus) -> str:
@@ -272,7 +273,8 @@ def _summary_table(summary: RunSummary, *, plain: bool) -> Table:
     table.add_column(_("duration"), justify="right")
     for task in summary.tasks:
         v = task.verification
-        status = task_outcome(task)
+        # The full sentence about a task done earlier is in the headline; a cell stays short.
+        status = _("already done") if task.done_by else task_outcome(task)
         table.add_row(
             task.name,
             Text(redactor.scrub(status), style=_STYLE[task_status_level(task.status)]),

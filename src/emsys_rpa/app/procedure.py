@@ -9,6 +9,7 @@ is written just before it, and anything that goes wrong after it makes the task
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -262,8 +263,10 @@ class Procedure:
             self.observer.task_finished(task)
             portal.browser.close_extra_pages()
 
-    @staticmethod
-    def _refusal_text(spec: TaskSpec, refusal: Refusal) -> str:
+    def _refusal_text(self, spec: TaskSpec, refusal: Refusal) -> str:
+        if refusal.at is not None:
+            # The ledger keeps an offset; people read the portal's zone (EET, EEST).
+            refusal = replace(refusal, at=refusal.at.astimezone(self.settings.portal.tz))
         return refusal_text(
             refusal, send_label=spec.screen.send_label, history_label=spec.screen.history_label
         )
@@ -273,7 +276,8 @@ class Procedure:
         task.skip_reason = scrub_text(self._refusal_text(spec, refusal))
         task.skip_kind = refusal.kind.value
         if refusal.kind is RefusalKind.VERIFIED:
-            task.done_by, task.done_at = refusal.run_id, refusal.at
+            at = refusal.at.astimezone(self.settings.portal.tz) if refusal.at else None
+            task.done_by, task.done_at = refusal.run_id, at
         log.warning("task skipped", task=task.name, reason=task.skip_reason)
         if refusal.kind.needs_check:
             # Not sending is right, but the job is not done either: someone must look at the

@@ -15,6 +15,38 @@ from typing import Final
 
 from emsys_rpa.wording.i18n import N_, _, language
 
+# Step names and details worded elsewhere, listed here for the catalogue (looked up as a whole).
+KNOWN_TEXTS: Final = (
+    N_("open the portal"),
+    N_("log in"),
+    N_("log out"),
+    N_("logged out"),
+    N_("no log-out control found"),
+    N_("back to the portal's start page"),
+    N_("back to Alerte"),
+    N_("open the configuration window"),
+    N_("choose the sending method"),
+    N_("tick Fundal"),
+    N_("fill Perioada"),
+    N_("press Trimite (once)"),
+    N_("cancel (dry run)"),
+    N_("close the windows"),
+    N_("dry run: Trimite not pressed, windows closed with Renunț/X"),
+    N_("no information message appeared"),
+    N_("Alerts (Transmitere alerte)"),
+    N_("Invoices (Transmitere facturi)"),
+    N_("the run was interrupted (Ctrl-C / SIGTERM)"),
+    N_("interrupted"),
+    N_("interrupted after pressing Trimite"),
+    N_(
+        "the portal answered with a server error right after logging in; it passed when asked again"
+    ),
+    N_("session"),
+    N_("the portal answered with a server error right after logging in"),
+    N_("the portal is overloaded or restarting; try again later"),
+    N_("already done"),
+)
+
 # (pattern over the English text, its template; the groups fill the template's fields).
 _PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
     (re.compile(pattern), template)
@@ -24,6 +56,16 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
         (r"^(?P<n>\d+) alert row\(s\) dated today$", N_("{n} alert row(s) dated today")),
         (r"^portal said \((?P<via>[^)]*)\): (?P<text>.*)$", N_("portal said: {text}")),
         (r"^logged in as (?P<user>.+)$", N_("logged in as {user}")),
+        (r"^retrying: (?P<why>.+)$", N_("retrying: {why}")),
+        (r"^read (?P<tab>.+)$", N_("read {tab}")),
+        (
+            r"^the browser \((?P<what>.+)\) could not start: (?P<why>.+)$",
+            N_("the browser ({what}) could not start: {why}"),
+        ),
+        (
+            r"^check `emsys-rpa browser`, browser.executable and browser.extra_args$",
+            N_("check `emsys-rpa browser`, browser.executable and browser.extra_args"),
+        ),
         (r"^Perioada (?P<start>\S+) – (?P<end>\S+)$", N_("Perioada {start} – {end}")),
         (r"^open (?P<screen>Alerte|Transmitere Facturi)$", N_("open {screen}")),
         (r"^(?P<what>.+) not sent: (?P<reason>.+)$", N_("{what} not sent: {reason}")),
@@ -70,7 +112,7 @@ def _one(text: str) -> str:
     for pattern, template in _PATTERNS:
         match = pattern.match(text)
         if match:
-            fields = {k: _controls(v) for k, v in match.groupdict().items()}
+            fields = {k: _controls(_(v)) for k, v in match.groupdict().items()}
             return _(template).format(**fields)
     return _controls(text)
 
