@@ -88,9 +88,9 @@ def store_password(user_key: str, password: SecretStr) -> bool:
     """Keep the password in the system keyring; False when there is no usable keyring."""
     try:
         import keyring
-        from keyring.backends import fail
 
-        if isinstance(keyring.get_keyring(), fail.Keyring):
+        # The "fail" and "null" backends (priority 0 and below) keep nothing.
+        if keyring.get_keyring().priority <= 0:
             return False
         keyring.set_password(KEYRING_SERVICE, user_key, password.get_secret_value())
     except Exception:  # no D-Bus, a locked wallet, no backend: "not available"
