@@ -17,6 +17,7 @@ from pydantic import SecretStr
 from emsys_rpa.app.run import execute
 from emsys_rpa.commands.common import check_log_format
 from emsys_rpa.errors import ConfigError, ExitStatus
+from emsys_rpa.wording import _
 from emsys_rpa.settings import (
     BrowserSettings,
     LogSettings,
@@ -67,7 +68,11 @@ def command(
         running_mock_portal(MockPortalOptions(variant=chosen, send_start_delay_s=1.0)) as portal,
     ):
         if not quiet:
-            typer.echo(f"Mock portal running at {portal.url} (variant {variant})")
+            typer.echo(
+                _("Mock portal running at {url} (variant {variant})").format(
+                    url=portal.url, variant=variant
+                )
+            )
         settings = Settings(
             username=portal.username,
             password=SecretStr(portal.password),
@@ -85,8 +90,8 @@ def command(
         if not quiet:
             ledger = portal.ledger()
             jobs = ", ".join(
-                f"{job['type']} (Fundal={'yes' if job['background'] else 'no'})"
+                f"{job['type']} (Fundal={_('yes') if job['background'] else _('no')})"
                 for job in ledger.get("jobs", [])
             )
-            typer.echo(f"The mock portal recorded: {jobs or 'no job'}")
+            typer.echo(_("The mock portal recorded: {jobs}").format(jobs=jobs or _("no job")))
     return status
