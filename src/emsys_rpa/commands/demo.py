@@ -17,7 +17,6 @@ from pydantic import SecretStr
 from emsys_rpa.app.run import execute
 from emsys_rpa.commands.common import check_log_format
 from emsys_rpa.errors import ConfigError, ExitStatus
-from emsys_rpa.wording import _
 from emsys_rpa.settings import (
     BrowserSettings,
     LogSettings,
@@ -26,6 +25,7 @@ from emsys_rpa.settings import (
     Settings,
     StateSettings,
 )
+from emsys_rpa.wording import _
 
 
 def command(
@@ -86,7 +86,7 @@ def command(
             state=StateSettings(dir=Path(state)),
             log=LogSettings(format=log_format),
         )
-        status, _ = execute(settings, quiet=quiet)
+        status, _summary = execute(settings, quiet=quiet)
         if not quiet:
             ledger = portal.ledger()
             jobs = ", ".join(
