@@ -61,3 +61,26 @@ def test_a_503_after_login_that_passes_is_a_warning_and_runs_are_found_from_anyw
     assert "127.0.0.1" in listing.stdout and "(fără raport)" not in listing.stdout
     found = _cli(["report"], env, elsewhere)
     assert found.stdout.strip() == str(folder / "report.html")
+
+
+def test_verify_proves_a_send_left_not_verified_and_the_next_run_skips_it(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    # Sending starts after the run stopped looking: not verified (3); `verify` then sees it.
+    portal = portal_factory(send_start_delay_s=6)
+    env = cli_env(portal, tmp_path, browser_choice)
+    args = ["run", "--only", "invoices", "--verify-timeout", "1"]
+
+    first = _cli(args, env, tmp_path / "a")
+    assert first.returncode == 3, first.stdout + first.stderr
+
+    verified = _cli(["verify"], env, tmp_path / "a")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "Invoices (Transmitere facturi): verified" in verified.stdout
+    assert "recorded for run" in verified.stdout
+
+    again = _cli(["run", "--only", "invoices"], env, tmp_path / "a")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "NOTHING TO DO" in again.stdout and "already done by run" in again.stdout
+    jobs = [j for j in portal.ledger()["jobs"] if j["type"] == "invoices"]
+    assert len(jobs) == 1, "verify pressed nothing, the rerun sent nothing"

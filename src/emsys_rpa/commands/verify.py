@@ -42,7 +42,8 @@ def command(
         typer.echo(_("Nothing to verify: no send today is left unproven."))
         return ExitStatus.OK
     for task in tasks:
-        at = fmt_clock(task.scheduled_at, seconds=False)
+        pressed = task.scheduled_at.astimezone(settings.portal.tz) if task.scheduled_at else None
+        at = fmt_clock(pressed, seconds=False)
         if task.status in (TaskStatus.NOT_VERIFIED, TaskStatus.OUTCOME_UNKNOWN):
             line = _("{task}: still nothing in the history since {at}; look again later").format(
                 task=task_title(task), at=at
