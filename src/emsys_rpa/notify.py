@@ -32,6 +32,7 @@ from emsys_rpa.settings import EmailNotifySettings, NotifySettings, WebhookNotif
 from emsys_rpa.summary import RunSummary, TaskResult
 from emsys_rpa.wording import (
     Headline,
+    _,
     all_errors,
     fmt_dt,
     fmt_duration,
@@ -39,7 +40,9 @@ from emsys_rpa.wording import (
     one_line,
     safe_url,
     show_trace_command,
+    task_outcome,
     task_status_text,
+    translate_text,
 )
 
 log = structlog.get_logger(__name__)
@@ -102,17 +105,18 @@ def _task_line(task: TaskResult) -> str:
     text = f"{task.name}: {task.status.value} ({task_status_text(task.status)})"
     v = task.verification
     if v is not None and v.rows_seen:
-        text += (
-            f"; {v.rows_seen} rows seen, sent {fmt_dt(v.first_sent_at, seconds=False)}"
-            f" – {fmt_dt(v.last_sent_at, seconds=False)}"
+        text += "; " + _("{n} rows seen, sent {first} – {last}").format(
+            n=v.rows_seen,
+            first=fmt_dt(v.first_sent_at, seconds=False),
+            last=fmt_dt(v.last_sent_at, seconds=False),
         )
-    if task.skip_reason:
-        text += f"; {task.skip_reason}"
+    if task.status.value == "skipped" or task.skip_reason:
+        text += f"; {task_outcome(task)}"
     return text
 
 
 def _subject(summary: RunSummary, head: Headline) -> str:
-    tasks = ", ".join(f"{t.name} {t.status.value}" for t in summary.tasks) or "no task ran"
+    tasks = ", ".join(f"{t.name} {t.status.value}" for t in summary.tasks) or _("no task ran")
     return f"[emsys-rpa] {head.title} {summary.started_at:%Y-%m-%d}: {tasks}"
 
 
@@ -122,29 +126,37 @@ def email_body(summary: RunSummary, report: Path | None, *, attached: bool) -> s
         f"{head.title}",
         head.text,
         "",
-        f"Run:      {summary.run_id} (exit code {summary.effective_exit_code()})",
-        f"Started:  {fmt_dt(summary.started_at)}",
-        f"Finished: {fmt_dt(summary.finished_at)} ({fmt_duration(summary.duration_s())})",
-        f"Portal:   {safe_url(summary.portal_url)} as {summary.username}",
+        _("Run:      {run} (exit code {code})").format(
+            run=summary.run_id, code=summary.effective_exit_code()
+        ),
+        _("Started:  {at}").format(at=fmt_dt(summary.started_at)),
+        _("Finished: {at} ({duration})").format(
+            at=fmt_dt(summary.finished_at), duration=fmt_duration(summary.duration_s())
+        ),
+        _("Portal:   {url} as {user}").format(
+            url=safe_url(summary.portal_url), user=summary.username
+        ),
     ]
     if summary.dry_run:
-        lines.append("Dry run:  yes (nothing was sent to customers)")
-    lines += ["", "Tasks:"]
+        lines.append(_("Dry run:  yes (nothing was sent to customers)"))
+    lines += ["", _("Tasks:")]
     lines += [f"  - {_task_line(t)} [{fmt_duration(t.duration_s())}]" for t in summary.tasks]
     if not summary.tasks:
-        lines.append("  (no task was started)")
+        lines.append(_("  (no task was started)"))
     errors = all_errors(summary)
     if errors:
-        lines += ["", "Errors:"] + [f"  - {e}" for e in errors]
+        lines += ["", _("Errors:")] + [f"  - {e}" for e in errors]
+    if summary.warnings:
+        lines += ["", _("Warnings:")] + [f"  - {translate_text(w)}" for w in summary.warnings]
     lines.append("")
     if report is not None:
-        where = "attached; also at" if attached else "at"
-        lines.append(f"Report ({where}): {report}")
+        where = _("attached; also at") if attached else _("at")
+        lines.append(_("Report ({where}): {path}").format(where=where, path=report))
     elif summary.run_dir:
-        lines.append(f"Run folder: {summary.run_dir}")
+        lines.append(_("Run folder: {path}").format(path=summary.run_dir))
     trace = summary.trace_path()
     if trace is not None and summary.effective_exit_code() != ExitStatus.OK:
-        lines.append(f"Playwright trace: {show_trace_command(trace)}")
+        lines.append(_("Playwright trace: {command}").format(command=show_trace_command(trace)))
     lines += ["", one_line(summary), "", f"-- emsys-rpa {__version__} on {socket.gethostname()}"]
     return redactor.scrub("\n".join(lines) + "\n")
 

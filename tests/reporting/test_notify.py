@@ -189,7 +189,7 @@ def test_failure_mail_arrives_with_status_summary_and_report(
     assert body is not None
     text = body.get_content().replace("\r\n", "\n")
     assert text.startswith("FAILED\nA task failed or did not run")
-    assert "invoices: failed (failed before anything was sent)" in text
+    assert "invoices: failed (failed: nothing was sent)" in text
     assert "invoices: portal echoed ***" in text
     assert f"Report (attached; also at): {report}" in text
     [attachment] = list(message.iter_attachments())
@@ -412,7 +412,7 @@ def test_teams_webhook_gets_an_adaptive_card(
     title = card["body"][0]
     assert (title["text"], title["color"]) == ("emsys-rpa: FAILED", "Attention")
     facts = {f["title"]: f["value"] for f in card["body"][2]["facts"]}
-    assert facts["invoices"] == "failed (failed before anything was sent)"
+    assert facts["invoices"] == "failed (failed: nothing was sent)"
     assert facts["run"] == "20261128-053000 (exit 1)"
 
 
