@@ -126,3 +126,19 @@ def test_console_output_never_shows_the_password(
         _replay(summary, stream)
         assert password not in stream.getvalue()
         assert "rejected ***" in stream.getvalue()
+
+
+def test_logging_after_the_run_log_is_closed_still_works(tmp_path: Path) -> None:
+    import io
+
+    import structlog
+
+    from emsys_rpa.logging_setup import close_run_log, configure_logging
+
+    stream = io.StringIO()
+    configure_logging("json", "info", run_log=tmp_path / "run.log.jsonl", stream=stream)
+    structlog.get_logger("t").info("during the run")
+    close_run_log()
+    structlog.get_logger("t").info("after the run")  # a notifier logging once the run is over
+    assert "after the run" in stream.getvalue()
+    assert "after the run" not in (tmp_path / "run.log.jsonl").read_text("utf-8")
