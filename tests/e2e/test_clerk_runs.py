@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,7 @@ def test_verify_proves_a_send_left_not_verified_and_the_next_run_skips_it(
 
     first = _cli(args, env, tmp_path / "a")
     assert first.returncode == 3, first.stdout + first.stderr
+    _wait_until_sending(portal, "invoices")
 
     verified = _cli(["verify"], env, tmp_path / "a")
     assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -84,3 +86,14 @@ def test_verify_proves_a_send_left_not_verified_and_the_next_run_skips_it(
     assert "NOTHING TO DO" in again.stdout and "already done by run" in again.stdout
     jobs = [j for j in portal.ledger()["jobs"] if j["type"] == "invoices"]
     assert len(jobs) == 1, "verify pressed nothing, the rerun sent nothing"
+
+
+def _wait_until_sending(portal: Any, kind: str, timeout_s: float = 60) -> None:
+    """Until the portal's job of ``kind`` has left its queue (its first rows are written)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        jobs = [j for j in portal.ledger()["jobs"] if j["type"] == kind]
+        if jobs and jobs[0]["status"] != "queued" and jobs[0]["sent"] + jobs[0]["failed"] > 0:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the {kind} job never started sending")
