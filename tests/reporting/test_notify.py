@@ -32,6 +32,7 @@ from emsys_rpa.notify_urls import instantiate, private_values
 from emsys_rpa.report import write_report
 from emsys_rpa.settings import EmailNotifySettings, NotifySettings, WebhookNotifySettings
 from emsys_rpa.summary import RunSummary
+from emsys_rpa.wording import set_language
 
 SummaryFactory = Callable[..., RunSummary]
 SMTP_USER = "robot@example.ro"
@@ -343,6 +344,30 @@ def test_when_to_send(
             settings.model_copy(update={"on": on}), make_summary(outcome), None
         )
     assert len(inbox.messages) == len(sent) == expected
+
+
+def test_the_message_is_in_the_language_in_use_on_every_channel(
+    make_summary: SummaryFactory, free_port: Callable[[], int], receiver: Receiver
+) -> None:
+    port = free_port()
+    hook = receiver.base_url.replace("http://", "json://") + "/hooks/ro"
+    settings = _email_settings(port, recipients=("oncall@example.ro",))
+    settings = settings.model_copy(update={"urls": (hook,)})
+    set_language("ro")
+    try:
+        with smtp_server(port) as inbox:
+            send_notifications(settings, make_summary("failed"), None)
+    finally:
+        set_language("en")
+
+    [message] = inbox.messages
+    assert message["Subject"].startswith("[emsys-rpa] EȘUAT 2026-11-28: ")
+    assert message["X-Emsys-Rpa-Status"] == "EȘUAT"
+    text = _text_of(message)
+    assert "Rulare:   20261128-053000 (cod de ieșire 1)" in text and "Sarcini:" in text
+    [(_, _, payload)] = receiver.requests
+    assert payload["title"] == message["Subject"]
+    assert "Sarcini:" in payload["message"]
 
 
 # --- [notify] urls: Apprise URLs, their secrets filled in when sending -------------------------
