@@ -113,7 +113,10 @@ def fill_in(url: str) -> str:
 
 def visible_secret(url: str) -> str | None:
     """Which part of ``url`` shows a password or token in plain text, if any."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # not a URL at all: check() says so, naming it
+        return None
     args = parse_qsl(parts.query, keep_blank_values=True)
     if parts.password and not _placeholders_only(parts.password):
         return "the password after `user:`"
@@ -173,8 +176,7 @@ def check(notify: NotifySettings) -> None:
     if email_incomplete:
         problems.append("notify.email: set both smtp_host and recipients (or neither)")
     webhook = notify.webhook
-    generic = webhook.url and webhook.kind == "generic"
-    if generic and urlsplit(webhook.url or "").scheme not in ("http", "https"):
+    if webhook.url and webhook.kind == "generic" and not _is_http(webhook.url):
         problems.append("notify.webhook.url: must be an http:// or https:// URL")
     for channel in channels(notify):
         if channel.key == "notify.email" and email_incomplete:
@@ -186,6 +188,13 @@ def check(notify: NotifySettings) -> None:
             )
     if problems:
         raise ConfigError(problems, hint="fix the [notify] settings above (README: Notifications)")
+
+
+def _is_http(url: str) -> bool:
+    try:
+        return urlsplit(url).scheme in ("http", "https")
+    except ValueError:
+        return False
 
 
 _NOT_ACCEPTED = {

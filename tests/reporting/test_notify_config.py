@@ -78,11 +78,12 @@ def test_the_environment_may_hold_whole_urls_secrets_included(
 
 
 def test_a_url_apprise_does_not_accept_is_named(tmp_path: Path) -> None:
-    urls = ["ntfy://ntfy.example.ro/ok", "tgram://not-a-bot-token/", "nosuchservice://x"]
+    urls = ["ntfy://ntfy.example.ro/ok", "tgram://not-a-bot-token/", "json://[x/", "nosuch://x"]
     text = _refusal(tmp_path, f"[notify]\nurls = {json.dumps(urls)}\n")
 
     assert "notify.urls[1]: Apprise does not accept this URL" in text
     assert "notify.urls[2]: Apprise does not accept this URL" in text
+    assert "notify.urls[3]: Apprise does not accept this URL" in text
     assert "notify.urls[0]" not in text
 
 
@@ -149,8 +150,9 @@ def test_a_retired_office_365_connector_url_is_refused_saying_what_to_do(tmp_pat
     assert "create a Workflows webhook" in text
 
 
-def test_a_generic_webhook_must_be_http(tmp_path: Path) -> None:
-    text = _refusal(tmp_path, '[notify.webhook]\nurl = "ftp://example.ro/x"\n')
+@pytest.mark.parametrize("url", ["ftp://example.ro/x", "http://[not-an-address/x"])
+def test_a_generic_webhook_must_be_http(tmp_path: Path, url: str) -> None:
+    text = _refusal(tmp_path, f'[notify.webhook]\nurl = "{url}"\n')
     assert "notify.webhook.url: must be an http:// or https:// URL" in text
     assert channels(NotifySettings()) == []
 
