@@ -35,6 +35,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from emsys_rpa import notify_urls
 from emsys_rpa.errors import ConfigError
 from emsys_rpa.secrets import KEYRING_SERVICE, secret_from_env_or_keyring
 from emsys_rpa.selector_keys import SELECTOR_KEYS, unknown_selector_key
@@ -144,9 +145,20 @@ class WebhookNotifySettings(_Section):
 
 
 class NotifySettings(_Section):
+    """When to notify, and where: one Apprise URL per channel (``notify_urls`` has the rules),
+    plus the older ``email`` and ``webhook`` tables, still honoured."""
+
     on: Literal["never", "failure", "always"] = "failure"
+    urls: tuple[str, ...] = ()
+    attach_report: bool = True
+    # The longest one channel may take (Apprise gives up on it then; the run goes on).
+    timeout_s: float = Field(60.0, gt=0)
     email: EmailNotifySettings = EmailNotifySettings()
     webhook: WebhookNotifySettings = WebhookNotifySettings()
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.urls or self.email.smtp_host or self.email.recipients or self.webhook.url)
 
 
 class StateSettings(_Section):
@@ -344,7 +356,9 @@ def _format_validation_error(exc: ValidationError) -> list[str]:
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check its spelling against config.example.toml)"
         given = err.get("input")
-        shown = "" if err["type"] == "extra_forbidden" or "password" in loc else f" (got {given!r})"
+        # Never echo what may be a secret: a password, or a notification URL with its token.
+        secret = "password" in loc or loc.startswith("notify.")
+        shown = "" if err["type"] == "extra_forbidden" or secret else f" (got {given!r})"
         lines.append(f"{loc}: {msg}{shown}")
     return lines
 
@@ -363,7 +377,9 @@ def load_settings(
     """
     path = find_config_file(config_file)
     if path is not None:
-        _refuse_password_in_file(_read_toml(path), path)
+        data = _read_toml(path)
+        _refuse_password_in_file(data, path)
+        notify_urls.refuse_secrets_in_file(data, path, [f.upper() for f in Settings.model_fields])
     init = _drop_none(dict(overrides or {}))
     Settings._toml_file = path
     try:
@@ -375,6 +391,8 @@ def load_settings(
         ) from None
     finally:
         Settings._toml_file = None
+    if settings.notify.configured:
+        notify_urls.check(settings.notify)
     if profile is not None:
         settings = with_profile(settings, profile, path)
     if settings.password is None and use_keyring:

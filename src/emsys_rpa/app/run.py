@@ -180,15 +180,12 @@ def _write_outputs(
         private_file(report)
     except Exception as exc:  # the summary is written; a broken report must not hide the run
         log.error("report not written", error=scrub_text(str(exc)))
-    # Imported only when a channel is set up: SMTP and HTTP clients are slow to import.
-    notify = settings.notify
+    # Imported only when a channel is set up: Apprise is slow to import.
     sent: list[str] = []
-    if notify.on != "never" and (
-        notify.email.smtp_host or notify.email.recipients or notify.webhook.url
-    ):
+    if settings.notify.on != "never" and settings.notify.configured:
         from emsys_rpa.notify import send_notifications
 
-        sent = send_notifications(notify, summary, report)
+        sent = send_notifications(settings.notify, summary, report)
     if sent:
         log.info("notified", channels=sent)
     print_final(summary, quiet=quiet, stream=stream)
