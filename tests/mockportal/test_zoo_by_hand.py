@@ -4,10 +4,15 @@
 dimension, each in the company of different others. On each, the hand-written clerk logs in,
 sends the alerts and the invoices, and reads both histories (through the pager, by sorting,
 or the newest-first page); the mock's ledger says what really happened.
+
+``ZOO_SEEDS=1-40`` (or ``3,7,9``) also runs the clerk on the ``random:SEED`` portals that
+``make fuzz`` gives the robot: a seed the clerk passes and the robot fails is the robot's
+problem, not an unusable portal.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 
@@ -16,7 +21,7 @@ from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Page
 
 from emsys_rpa.mockportal import MockPortalOptions, Variant, running_mock_portal
-from emsys_rpa.mockportal.variants import covering_variants
+from emsys_rpa.mockportal.variants import covering_variants, random_variant
 
 from .conftest import FAST
 from .zoo_clerk import ZooClerk
@@ -24,6 +29,17 @@ from .zoo_clerk import ZooClerk
 pytestmark = pytest.mark.browser
 
 TOURS = covering_variants()
+
+
+def _seeds(text: str) -> list[int]:
+    seeds: list[int] = []
+    for part in filter(None, text.replace(" ", "").split(",")):
+        low, _, high = part.partition("-")
+        seeds += range(int(low), int(high or low) + 1)
+    return seeds
+
+
+RANDOM_SEEDS = _seeds(os.environ.get("ZOO_SEEDS", ""))
 
 
 def _day(cell: str) -> date:
@@ -34,6 +50,16 @@ def _day(cell: str) -> date:
 
 @pytest.mark.parametrize("variant", TOURS, ids=[f"tour{i}" for i in range(len(TOURS))])
 def test_the_whole_procedure_on_a_generated_portal(variant: Variant, page: Page) -> None:
+    the_whole_procedure(variant, page)
+
+
+@pytest.mark.skipif(not RANDOM_SEEDS, reason="set ZOO_SEEDS=1-40 to try the fuzz seeds by hand")
+@pytest.mark.parametrize("seed", RANDOM_SEEDS or [0])
+def test_the_whole_procedure_on_a_random_portal(seed: int, page: Page) -> None:
+    the_whole_procedure(random_variant(seed), page)
+
+
+def the_whole_procedure(variant: Variant, page: Page) -> None:
     with running_mock_portal(MockPortalOptions(variant=variant, **FAST)) as portal:  # type: ignore[arg-type]
         clerk = ZooClerk(page, portal, variant)
         clerk.login()

@@ -293,3 +293,26 @@ def test_every_implementation_answers_every_event(
         assert "None" not in re.sub(r"<script.*?</script>", "", html, flags=re.S)
         assert postback or "<html" in html
     assert all(variant.localise("Transmitere facturi") in html for html in pages[:3])
+
+
+def test_a_long_oldest_first_history_has_its_newest_rows_one_sort_away() -> None:
+    """The shape of the million-row case (fewer rows here): two-sided "..." pager, sortable."""
+    variant = parse_variant("order=oldest,pager=numeric")
+    options = MockPortalOptions(variant=variant, history_rows=30_000, today=TODAY, **FAST)  # type: ignore[arg-type]
+    with running_mock_portal(options) as portal, httpx.Client(base_url=portal.base_url) as http:
+        http.post(
+            "/Login.aspx",
+            data={P + "txtUtilizator": portal.username, P + "txtParola": portal.password},
+        )
+        tab = _post(http, INVOICES, _viewstate(http.get(INVOICES).text), P + "tsTaburi", "istoric")
+        assert "Page$11')\">...</a>" in tab["panel"] and "Page$Last" not in tab["panel"]
+        oldest = re.findall(r"<td>\d\d/\d\d/(\d{4}) \d\d:\d\d</td>", tab["panel"])
+        assert oldest and max(oldest) < "2023"  # the first page holds rows years old
+        block = _post(http, INVOICES, tab["viewstate"], P + "gvIstoric", "Page$11")["panel"]
+        assert "Page$10')\">...</a>" in block and "Page$21')\">...</a>" in block
+        newest = _post(http, INVOICES, tab["viewstate"], P + "gvIstoric", "Sort$data")["panel"]
+        days = [
+            date(int(y), int(m), int(d))
+            for d, m, y in re.findall(r"<td>(\d\d)/(\d\d)/(\d{4}) \d\d:\d\d</td>", newest)
+        ]
+        assert days[0] == max(days) and (TODAY - days[0]).days <= 4  # the last working day's

@@ -110,8 +110,9 @@ class ZooClerk(Clerk):
 
     def tick_fundal(self, window: Window, tick: bool = True) -> None:
         scope, text, kind = window.scope, self.t("Fundal"), self.v.checkbox
+        # The form row whose only text is "Fundal" (the box is in it, next to the text).
+        row = scope.locator("tr").filter(has_text=re.compile(rf"^\s*{text}\s*$")).last
         if (kind == "native" and not self.v.linked_labels) or kind == "cell":
-            row = scope.locator("tr", has=scope.get_by_text(text, exact=True)).last
             row.locator("input[type=checkbox]").set_checked(tick)
         elif kind in ("native", "wrapped", "opacity"):
             scope.get_by_label(text, exact=True).set_checked(tick)
@@ -130,7 +131,6 @@ class ZooClerk(Clerk):
             if kind == "role":
                 box = scope.get_by_role("checkbox", name=text, exact=True)
             else:
-                row = scope.locator("tr", has=scope.get_by_text(text, exact=True)).last
                 box = row.get_by_role("checkbox")
             if (box.get_attribute("aria-checked") == "true") != tick:
                 box.click()
@@ -167,10 +167,10 @@ class ZooClerk(Clerk):
 
     def period_boxes(self) -> tuple[Locator, Locator]:
         if self.v.datelabel == "placeholder":
-            if self.v.dates == "picker":  # the picker's empty message is its grey text
+            if self.v.dates == "picker":  # grey text while empty, a tooltip once filled
                 return (
-                    self.page.locator(f"input[value='{self.t('Perioada de la')}']"),
-                    self.page.locator(f"input[value='{self.t('Perioada până la')}']"),
+                    self.page.get_by_title(self.t("Perioada de la"), exact=True),
+                    self.page.get_by_title(self.t("Perioada până la"), exact=True),
                 )
             return (
                 self.page.get_by_placeholder(self.t("Perioada de la"), exact=True),
