@@ -42,3 +42,21 @@ def _isolated_user_dirs(
             "EMSYS_BROWSER_CHANNEL",
         }:
             monkeypatch.delenv(name)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full-matrix",
+        action="store_true",
+        help="run every cell of the safety fault matrix (make safety), not only its slice",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without --full-matrix, the fault matrix runs its slice: one cell per scenario."""
+    if config.getoption("--full-matrix"):
+        return
+    rest = [item for item in items if item.get_closest_marker("full_matrix")]
+    if rest:
+        config.hook.pytest_deselected(items=rest)
+        items[:] = [item for item in items if not item.get_closest_marker("full_matrix")]

@@ -21,7 +21,12 @@ from emsys_rpa.app.steps import StepRecorder
 from emsys_rpa.app.tasks import TASKS, TaskSpec, select
 from emsys_rpa.app.verification import verify
 from emsys_rpa.browser.session import BrowserSession
-from emsys_rpa.errors import ElementNotFoundError, EmsysError, InterruptedRunError
+from emsys_rpa.errors import (
+    ElementNotFoundError,
+    EmsysError,
+    InterruptedRunError,
+    OutcomeUnknownError,
+)
 from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
 from emsys_rpa.ledger.guard import SendRefusedError
 from emsys_rpa.ledger.policy import Refusal
@@ -201,9 +206,21 @@ class Procedure:
                     ) from None
                 sent = True  # from here on the portal may have scheduled the job
 
-            message = run.press_once(commit_intent)
+            try:
+                message = run.press_once(commit_intent)
+            except OutcomeUnknownError as exc:
+                if not sent:
+                    raise
+                # The click may have reached the portal (its answer hung or was cut off):
+                # never click again; only the history can tell whether the job was scheduled.
+                task.errors.append(scrub_text(str(exc)))
+                log.warning("no answer to Trimite: reading the history", task=task.name)
+                # Its window may be stuck mid-navigation, where no page call returns: leave
+                # it for the start page (a GET of it, never a repost).
+                portal.back_to_start()
+            else:
+                run.close_after_send()
             assert task.scheduled_at is not None  # commit_intent ran, or send() raised
-            run.close_after_send()
             # The history may show minutes only.
             verify(run, minute_floor(task.scheduled_at), message)
         except KeyboardInterrupt:
