@@ -93,6 +93,7 @@ def run_cli(
     password: str | None = None,
     run_name: str = "run",
     state: str = "state",
+    timeout_s: float = CLI_TIMEOUT_S,
 ) -> CliRun:
     """``python -m emsys_rpa <args>`` with the portal's credentials in the environment."""
     env = cli_env(portal, tmp_path, browser_choice, password=password, state=state)
@@ -106,7 +107,7 @@ def run_cli(
         env=env,
         capture_output=True,
         text=True,
-        timeout=CLI_TIMEOUT_S,
+        timeout=timeout_s,
         check=False,
     )
     return CliRun(done.returncode, done.stdout, done.stderr, run_dir)

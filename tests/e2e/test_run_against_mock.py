@@ -7,6 +7,7 @@ right Perioada) and what the robot says it did (exit code, summary.json).
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -220,6 +221,10 @@ def test_usage_and_configuration_errors_exit_2_before_anything_starts(
     assert not run.run_dir.exists()
 
 
+@pytest.mark.skipif(
+    os.name != "posix",
+    reason="SIGTERM from another process: POSIX only (Windows: Ctrl-Break, tests/safety)",
+)
 def test_sigterm_stops_the_run_in_order_and_records_what_was_sent(
     portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
 ) -> None:
