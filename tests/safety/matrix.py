@@ -39,7 +39,7 @@ RENDERINGS: tuple[str, ...] = ("default", *sorted(set(ALL_VARIANTS) - {"default"
 # as it does, so only a loaded machine makes it wait); short where nothing can ever show —
 # no job was scheduled, or its sending starts long after — so waiting longer proves nothing.
 VERIFY_S = 45.0
-NOTHING_CAN_SHOW_S = 6.0
+NOTHING_CAN_SHOW_S = 10.0
 # Long enough to see every row of a job fail (the job starts 0.5 s after the click).
 ROWS_FAIL_S = 20.0
 
@@ -362,10 +362,13 @@ def _logged_in_again(ledger: dict[str, object], requests: list[dict[str, object]
 
 
 def _step_scenario(step: Step, action: str) -> Scenario:
+    config = ""
     if step.when == "at":
         # Not executed: no job. Whether it was cannot be told from the robot's side.
         expect = {task: _unknown(task) for task in step.at}
         verify_s = NOTHING_CAN_SHOW_S
+        # No success message can come; a partial update's error box comes at once.
+        config = f"[portal]\nnavigation_timeout_s = {NOTHING_CAN_SHOW_S:g}\n"
     else:
         expect = {task: OK for task in step.at}
         verify_s = VERIFY_S
@@ -374,6 +377,7 @@ def _step_scenario(step: Step, action: str) -> Scenario:
         expect,
         faults={task: (f"at={at}:{action}",) for task, at in step.at.items()},
         verify_s=verify_s,
+        config=config,
         armed_at={task: _step_name(at) for task, at in step.at.items()},
         applies=lambda task, variant: task in step.at and step.reached(variant),
         check=_logged_in_again if action == "expire" else None,

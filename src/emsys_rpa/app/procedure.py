@@ -215,12 +215,11 @@ class Procedure:
                 # never click again; only the history can tell whether the job was scheduled.
                 task.errors.append(scrub_text(str(exc)))
                 log.warning("no answer to Trimite: reading the history", task=task.name)
-                # Its window may be stuck mid-navigation, where no page call returns: leave
-                # it for the start page (a GET of it, never a repost).
-                portal.back_to_start()
+            assert task.scheduled_at is not None  # commit_intent ran, or send() raised
+            if message is None:
+                self._leave_unanswered_send(portal, task)
             else:
                 run.close_after_send()
-            assert task.scheduled_at is not None  # commit_intent ran, or send() raised
             # The history may show minutes only.
             verify(run, minute_floor(task.scheduled_at), message)
         except KeyboardInterrupt:
@@ -251,6 +250,21 @@ class Procedure:
                     task.errors.append(f"run ledger: {error_line(exc)}")
             self.observer.task_finished(task)
             portal.browser.close_extra_pages()
+
+    @staticmethod
+    def _leave_unanswered_send(portal: PortalSession, task: TaskResult) -> None:
+        """Back to the start page after a Trimite that got no answer, before the history.
+
+        Where the message should be there may be an error page, or a window stuck
+        mid-navigation in which no page call returns: the windows are left, not closed, for a
+        GET of the start page (never a repost). Verification recovers again if this fails.
+        """
+        try:
+            portal.back_to_start()
+        except (EmsysError, PlaywrightError) as exc:
+            log.warning(
+                "start page not reached after Trimite", task=task.name, error=error_line(exc)
+            )
 
     @staticmethod
     def _refusal_text(spec: TaskSpec, refusal: Refusal) -> str:
