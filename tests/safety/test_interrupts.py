@@ -24,6 +24,8 @@ from emsys_rpa.errors import ExitStatus
 from emsys_rpa.ledger import RunLedger
 from emsys_rpa.summary import RunSummary
 
+from .test_signals import ctrl_break
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VERIFYING_ALERTS = '"step": "verify in the tab \\u201cIstoric alerte\\u201d"'
@@ -59,7 +61,7 @@ def _in_own_group() -> dict[str, Any]:
 
 def _stop(proc: subprocess.Popen[bytes], how: str) -> None:
     if how == "CTRL_BREAK_EVENT":
-        os.kill(proc.pid, signal.CTRL_BREAK_EVENT)
+        ctrl_break(proc.pid)
     else:
         os.killpg(proc.pid, getattr(signal, how))
 

@@ -127,12 +127,22 @@ def test_outside_the_main_thread_it_does_nothing() -> None:
     assert seen == [before]
 
 
+def ctrl_break(pid: int) -> None:
+    """Ctrl-Break to the process group ``pid`` leads (started with CREATE_NEW_PROCESS_GROUP)."""
+    try:
+        os.kill(pid, signal.CTRL_BREAK_EVENT)
+    except OSError as exc:
+        # GenerateConsoleCtrlEvent needs a console shared with the target: a service or a CI
+        # runner without one cannot send it (the robot still handles it where it arrives).
+        pytest.skip(f"no console to send Ctrl-Break through: {exc}")
+
+
 @windows_only
 def test_ctrl_break_runs_the_keyboard_interrupt_path(tmp_path: Path) -> None:
     marker = tmp_path / "marker.txt"
     proc = _start(marker, "guarded")
     try:
-        os.kill(proc.pid, signal.CTRL_BREAK_EVENT)
+        ctrl_break(proc.pid)
         assert proc.wait(timeout=20) == 130
     finally:
         proc.kill()

@@ -217,7 +217,7 @@ class Procedure:
                 log.warning("no answer to Trimite: reading the history", task=task.name)
             assert task.scheduled_at is not None  # commit_intent ran, or send() raised
             if message is None:
-                self._leave_unanswered_send(portal, task)
+                self._leave_unanswered_send(portal, run)
             else:
                 run.close_after_send()
             # The history may show minutes only.
@@ -252,18 +252,20 @@ class Procedure:
             portal.browser.close_extra_pages()
 
     @staticmethod
-    def _leave_unanswered_send(portal: PortalSession, task: TaskResult) -> None:
-        """Back to the start page after a Trimite that got no answer, before the history.
+    def _leave_unanswered_send(portal: PortalSession, run: TaskRun) -> None:
+        """Back to the task's screen from the start page after a Trimite with no answer.
 
         Where the message should be there may be an error page, or a window stuck
         mid-navigation in which no page call returns: the windows are left, not closed, for a
-        GET of the start page (never a repost). Verification recovers again if this fails.
+        GET of the start page (never a repost) and the menu, so that the history tab is there
+        to read. Verification recovers again if this fails.
         """
         try:
             portal.back_to_start()
+            run.screen.open()
         except (EmsysError, PlaywrightError) as exc:
             log.warning(
-                "start page not reached after Trimite", task=task.name, error=error_line(exc)
+                "screen not reopened after Trimite", task=run.result.name, error=error_line(exc)
             )
 
     @staticmethod
