@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean safety
+.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean safety po fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -49,8 +49,23 @@ safety: setup
 bench: setup
 	$(BIN)/python benchmarks/run_benchmarks.py $(BENCH_ARGS)
 
+# The robot against N generated portals (mock portal variant random:SEED, seeds 1..N), or the
+# exact SEEDS=1,2,3; JOBS=2 runs two at a time. Table: runs/fuzz/fuzz-<timestamp>.md.
+N ?= 200
+fuzz: setup
+	$(BIN)/python scripts/fuzz.py -n $(N) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS))
+
 screenshots: setup
 	$(BIN)/python scripts/take_screenshots.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache runs
+
+# The message catalogue: extract the sentences (code and report template), merge them into each
+# language's .po (a translator edits that), compile the .mo shipped beside it.
+po: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k ngettext:1,2 --sort-output \
+	  --no-location --project emsys-rpa -o src/emsys_rpa/locale/emsys_rpa.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i src/emsys_rpa/locale/emsys_rpa.pot \
+	  -d src/emsys_rpa/locale -D emsys_rpa -l ro
+	$(BIN)/pybabel compile -d src/emsys_rpa/locale -D emsys_rpa

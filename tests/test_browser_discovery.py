@@ -14,7 +14,7 @@ from emsys_rpa.errors import BrowserNotFoundError, ExitStatus
 def test_explicit_executable_wins(tmp_path: Path) -> None:
     exe = tmp_path / "chrome"
     exe.write_bytes(b"\x7fELF" + b"\0" * 8000)
-    exe.chmod(0o755)
+    exe.chmod(0o755)  # a browser is a program: one that is not executable is refused
     choice = find_browser(exe)
     assert choice.executable_path == str(exe)
     assert choice.launch_kwargs()["executable_path"] == str(exe)

@@ -78,6 +78,7 @@ def start_portal(cell: Cell, portal_factory: Any) -> MockPortal:
         cell.rendering,
         faults=parse_faults(list(scenario.faults.get(cell.task, ()))),
         send_start_delay_s=scenario.send_start_delay_s,
+        send_rate_per_s=scenario.send_rate_per_s,
     )
     if scenario.lock_account:
         portal.lock_user()

@@ -176,7 +176,8 @@ def find_browser(
             raise BrowserNotFoundError(
                 f"browser executable {path} (browser.executable / EMSYS_BROWSER_EXECUTABLE) "
                 "is not executable",
-                hint=f"make it executable (chmod +x {path}) or point the setting at the browser",
+                hint=f"point it at the browser program itself, or make it executable "
+                f"(chmod +x {path})",
             )
         return BrowserChoice("configured executable", executable_path=str(path), args=args)
     if channel:

@@ -5,7 +5,9 @@ Tracing starts only after login: a trace records typed text, and the password mu
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
@@ -26,7 +28,7 @@ from playwright.sync_api import (
 from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.browser.discovery import BrowserChoice, bundled_chromium, find_browser
-from emsys_rpa.errors import EmsysError, PortalUnreachableError
+from emsys_rpa.errors import BrowserLaunchError, EmsysError, PortalUnreachableError
 from emsys_rpa.fsutil import private_dir, private_file
 from emsys_rpa.redaction import error_line
 from emsys_rpa.settings import Settings
@@ -39,6 +41,13 @@ EVIDENCE_JPEG_QUALITY = 70
 
 def _safe_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "shot"
+
+
+def has_display() -> bool:
+    """A headed browser has somewhere to draw (always, except on Linux without X or Wayland)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 class BrowserSession:
@@ -90,14 +99,28 @@ class BrowserSession:
 
     def open(self) -> None:
         cfg = self.settings.browser
+        if not cfg.headless and not has_display():
+            raise BrowserLaunchError(
+                "--headed needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY "
+                "are not set)",
+                hint="run without --headed, or under a display (xvfb-run emsys-rpa …)",
+            )
         self._pw = sync_playwright().start()
         try:
             # The driver just started answers "is Playwright's Chromium there?": no second one.
             pw = self._pw
             self.choice = self.browser_choice(lambda: bundled_chromium(pw.chromium.executable_path))
-            self._browser = self._pw.chromium.launch(
-                headless=cfg.headless, slow_mo=cfg.slow_mo_ms or None, **self.choice.launch_kwargs()
-            )
+            try:
+                self._browser = self._pw.chromium.launch(
+                    headless=cfg.headless,
+                    slow_mo=cfg.slow_mo_ms or None,
+                    **self.choice.launch_kwargs(),
+                )
+            except PlaywrightError as exc:
+                raise BrowserLaunchError(
+                    f"the browser ({self.choice.describe()}) could not start: {error_line(exc)}",
+                    hint="check `emsys-rpa browser`, browser.executable and browser.extra_args",
+                ) from None
             portal = self.settings.portal
             self._context = self._browser.new_context(
                 ignore_https_errors=portal.ignore_https_errors,
