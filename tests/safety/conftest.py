@@ -7,7 +7,7 @@ Every cell of the fault matrix and every crash rerun records what the portal's l
 its test report (``user_properties``), so the result line below adds up what ran — also when
 the tests ran in several processes (``make safety`` uses pytest-xdist), e.g.::
 
-    safety: 35 scenarios × 6 renderings × 2 tasks = 420 cells, 342 applicable …
+    safety: 36 scenarios × 6 renderings × 2 tasks = 432 cells, 354 applicable …
 """
 
 from __future__ import annotations
