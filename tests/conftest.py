@@ -46,3 +46,22 @@ def _isolated_user_dirs(
     # English unless a test asks for Romanian, whatever the machine's locale.
     monkeypatch.setenv("EMSYS_LANG", "en")
     set_language("en")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--full-matrix",
+        action="store_true",
+        help="run every safety proof (make safety): every cell of the fault matrix, all dates",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without --full-matrix, the fault matrix runs its slice (one cell per scenario) and the
+    other proofs marked ``full_matrix`` wait for ``make safety``."""
+    if config.getoption("--full-matrix"):
+        return
+    rest = [item for item in items if item.get_closest_marker("full_matrix")]
+    if rest:
+        config.hook.pytest_deselected(items=rest)
+        items[:] = [item for item in items if not item.get_closest_marker("full_matrix")]

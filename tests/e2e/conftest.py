@@ -22,6 +22,17 @@ from emsys_rpa.browser import BrowserChoice
 from emsys_rpa.mockportal import MockPortal, MockPortalOptions, parse_variant, running_mock_portal
 
 CLI_TIMEOUT_S = 240
+# Read by the test harness only (never by the robot): run the robot with a deliberate fault
+# patched in, to show that a proof fails when the robot misbehaves (tests/safety/misbehaving.py).
+MISBEHAVE = "SAFETY_HARNESS_MISBEHAVE"
+_MISBEHAVING_ROBOT = """\
+import runpy, sys
+sys.path.insert(0, {folder!r})
+import misbehaving
+misbehaving.apply({name!r})
+sys.argv[0] = "emsys-rpa"
+runpy.run_module("emsys_rpa", run_name="__main__", alter_sys=True)
+"""
 
 
 @dataclass
@@ -83,11 +94,12 @@ def run_cli(
     password: str | None = None,
     run_name: str = "run",
     state: str = "state",
+    timeout_s: float = CLI_TIMEOUT_S,
 ) -> CliRun:
     """``python -m emsys_rpa <args>`` with the portal's credentials in the environment."""
     env = cli_env(portal, tmp_path, browser_choice, password=password, state=state)
     run_dir = tmp_path / run_name
-    command = [sys.executable, "-m", "emsys_rpa", *args]
+    command = [*robot_command(), *args]
     if args and args[0] in ("run", "demo"):
         command += ["--report-dir", str(run_dir)]
     done = subprocess.run(
@@ -96,10 +108,19 @@ def run_cli(
         env=env,
         capture_output=True,
         text=True,
-        timeout=CLI_TIMEOUT_S,
+        timeout=timeout_s,
         check=False,
     )
     return CliRun(done.returncode, done.stdout, done.stderr, run_dir)
+
+
+def robot_command() -> list[str]:
+    """``python -m emsys_rpa``, or the robot with the fault ``$SAFETY_HARNESS_MISBEHAVE`` in."""
+    name = os.environ.get(MISBEHAVE)
+    if not name:
+        return [sys.executable, "-m", "emsys_rpa"]
+    folder = str(Path(__file__).resolve().parent.parent / "safety")
+    return [sys.executable, "-c", _MISBEHAVING_ROBOT.format(folder=folder, name=name)]
 
 
 def explain(run: CliRun) -> str:

@@ -1,7 +1,12 @@
-"""``emsys-rpa mock-portal`` as a user runs it: a subprocess, stopped with SIGTERM."""
+"""``emsys-rpa mock-portal`` as a user runs it: a subprocess, stopped with SIGTERM.
+
+On Windows there is no SIGTERM to send (``send_signal(SIGTERM)`` is TerminateProcess, which
+no handler sees): there the command is terminated and only what it printed and served counts.
+"""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -20,8 +25,12 @@ def serving(*flags: str) -> Iterator[list[str]]:
     try:
         assert process.stdout is not None
         yield [process.stdout.readline(), process.stdout.readline()]
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
+        if os.name == "posix":
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=20) == 0
+        else:
+            process.terminate()
+            process.wait(timeout=20)
     finally:
         if process.poll() is None:
             process.kill()

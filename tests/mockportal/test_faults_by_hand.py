@@ -130,7 +130,8 @@ def test_faults_combine_latency_and_late_confirm_in_popups(page: Page) -> None:
 
 def test_without_fundal_the_page_waits_for_the_whole_job(page: Page) -> None:
     variant = ALL_VARIANTS["iframe-postback-cedilla"]
-    options = MockPortalOptions(variant=variant, send_start_delay_s=5.0, send_rate_per_s=40.0)
+    # A queue no test outlives: a job that is done at all skipped it.
+    options = MockPortalOptions(variant=variant, send_start_delay_s=3600, send_rate_per_s=40.0)
     with running_mock_portal(options) as portal:
         clerk = Clerk(page, portal, variant)
         clerk.login()
@@ -138,8 +139,9 @@ def test_without_fundal_the_page_waits_for_the_whole_job(page: Page) -> None:
         [job] = portal.ledger()["jobs"]  # no waiting: it is already finished
         assert job["background"] is False and job["status"] == "done"
         assert job["sent"] == job["eligible"] > 0
-        # Foreground jobs skip the queue (5 s) but still send at the gateway's rate.
-        assert (job["eligible"] - 1) / 40.0 <= elapsed < 5.0
+        # Foreground jobs skip the queue but still send at the gateway's rate (a lower bound:
+        # a slow machine only adds to it).
+        assert elapsed >= (job["eligible"] - 1) / 40.0
 
 
 def test_cancelling_the_confirm_sends_nothing(page: Page) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -188,6 +189,9 @@ def test_paging_from_either_end_gives_the_same_rows(default_portal: MockPortal) 
             assert [r["id"] for r in grid.rows] == expected, (desc, page)
 
 
+@pytest.mark.skipif(
+    os.name != "posix", reason="SIGTERM from another process: POSIX only (see command.py)"
+)
 def test_the_command_prints_url_and_credentials_first_and_stops_on_sigterm() -> None:
     with serving("--send-start-delay", "0.1") as (first, _):
         found = re.search(

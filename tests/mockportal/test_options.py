@@ -20,8 +20,21 @@ def test_named_variants_cover_every_value_of_every_dimension() -> None:
     for dimension, values in DIMENSIONS.items():
         if dimension not in NAMED_COVERAGE:
             assert {getattr(v, dimension) for v in ALL_VARIANTS.values()} == {values[0]}
-    assert 4 <= len(ALL_VARIANTS) <= 6
     assert len(set(ALL_VARIANTS.values())) == len(ALL_VARIANTS)
+
+
+# Name words that are not a dimension's value.
+NAME_WORDS = {"plain": ("diacritics", "none"), "confirm": ("confirm", "yes")}
+
+
+@pytest.mark.parametrize("name", sorted(set(ALL_VARIANTS) - {"default"}))
+def test_a_named_variant_is_what_its_name_says(name: str) -> None:
+    variant = ALL_VARIANTS[name]
+    for word in name.split("-"):
+        dimension, value = NAME_WORDS.get(word) or next(
+            (dimension, word) for dimension, values in DIMENSIONS.items() if word in values
+        )
+        assert getattr(variant, dimension) == value, f"{name}: {dimension} is not {value}"
 
 
 def test_parse_variant_by_name_and_by_spec() -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from emsys_rpa.console import make_observer, print_final
@@ -105,14 +107,20 @@ def test_a_terminal_gets_the_live_step_list_in_colour(make_summary: SummaryFacto
     assert plain.rstrip().endswith(one_line(summary))
 
 
-def test_a_running_step_shows_a_spinner_and_its_elapsed_time() -> None:
+def test_a_running_step_shows_a_spinner_and_its_elapsed_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     out = _Terminal()
+    real = time.monotonic
     with make_observer(quiet=False, stream=out) as observer:
         observer.step_started("invoices", "Read Istoric facturi E-mail/SMS")
         rendered = io.StringIO()
-        Console(file=rendered, width=100, color_system=None).print(observer)
+        # Drawn two hours into the step (the clock moved, not the test's patience).
+        with monkeypatch.context() as patched:
+            patched.setattr(time, "monotonic", lambda: real() + 7200)
+            Console(file=rendered, width=100, color_system=None).print(observer)
     line = rendered.getvalue()
-    assert re.search(r"^\S+\s+invoices: Read Istoric facturi E-mail/SMS\s+0\.\d s", line)
+    assert re.search(r"^\S+\s+invoices: Read Istoric facturi E-mail/SMS\s+2 h 00 min", line)
     assert line[0] in "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 

@@ -7,7 +7,7 @@ import pytest
 from emsys_rpa.pages import alerts
 from emsys_rpa.pages.message import Verdict, judge
 from emsys_rpa.pages.sending import SendingScreen
-from emsys_rpa.pages.windows import CANCEL_FIRST
+from emsys_rpa.pages.windows import AFTER_SEND, CANCEL_FIRST, CloseKind
 
 from .conftest import Kit
 
@@ -209,5 +209,27 @@ def test_messages_are_judged_by_their_words(text: str, verdict: Verdict) -> None
     assert judge(text) is verdict
 
 
-def test_cancel_order_prefers_renunt() -> None:
-    assert CANCEL_FIRST[0] == "cancel"
+THREE_WAYS_OUT = (
+    CLICKS
+    + """
+<div role=dialog id=w>
+  <span>Alegere modalitate</span>
+  <button onclick="note('close'); w.hidden = true">Închide</button>
+  <button onclick="note('cancel'); w.hidden = true">Renunț</button>
+  <button aria-label=Close onclick="note('x'); w.hidden = true">×</button>
+  <label><input type=checkbox> Fundal</label> <button>Trimite alerta</button>
+</div>"""
+)
+
+
+@pytest.mark.parametrize(
+    ("order", "clicked"), [(CANCEL_FIRST, "cancel"), (AFTER_SEND, "x")], ids=["cancel", "send"]
+)
+def test_the_order_not_the_page_decides_which_way_out(
+    kit: Kit, order: tuple[CloseKind, ...], clicked: str
+) -> None:
+    # Renunț and X both after Închide on the page: the order alone picks one.
+    kit.page.set_content(THREE_WAYS_OUT)
+    kit.windows.close(alerts.SEND, order=order)
+    assert kit.page.evaluate("window.clicks") == [clicked]
+    assert not kit.page.locator("#w").is_visible()

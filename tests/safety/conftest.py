@@ -1,96 +1,79 @@
 """Safety proofs: the real CLI against the mock portal, under faults, crashes and signals.
 
 The end-to-end helpers (``run_cli``, ``cli_env``, ``explain``, the ``portal_factory`` fixture)
-and the HTTPS server with a private CA (``private_ca_portal``) are the e2e and robot suites'
-own, imported here rather than copied.
+are the e2e suite's own, imported here rather than copied.
 
-Every test of the fault matrix and of the crash reruns records what the portal's ledger said
-(``proof``); at the end of the session one line sums it up, e.g.
-``safety: 18 fault scenarios × 2 tasks + 7 crash reruns: 0 duplicate sends, 25 passed``.
+Every cell of the fault matrix and every crash rerun records what the portal's ledger said in
+its test report (``user_properties``), so the result line below adds up what ran — also when
+the tests ran in several processes (``make safety`` uses pytest-xdist), e.g.::
+
+    safety: 36 scenarios × 6 renderings × 2 tasks = 432 cells, 354 applicable …
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from typing import Any
 
 import pytest
 
 from e2e.conftest import portal_factory  # noqa: F401  (fixture, re-exported)
-from robot.test_tls import private_ca_portal  # noqa: F401  (fixture, re-exported)
 
-MATRIX_MODULE = "test_fault_matrix.py"
-CRASH_MODULE = "test_crash_reruns.py"
+from .matrix import cells, size
 
-
-@dataclass
-class Proof:
-    """What the proofs saw, summed over the session."""
-
-    cli_runs: int = 0
-    duplicate_sends: int = 0
-
-    def record(self, ledger: dict[str, object], runs: int = 1) -> None:
-        """One portal's ledger after ``runs`` CLI runs against it."""
-        self.cli_runs += runs
-        duplicates = ledger["duplicate_sends"]
-        assert isinstance(duplicates, int)
-        self.duplicate_sends += duplicates
+CELL = "safety_cell"
+CRASH = "safety_crash"
 
 
-_PROOF = pytest.StashKey[Proof]()
+def _records(terminalreporter: pytest.TerminalReporter) -> tuple[list[Any], list[Any]]:
+    """(outcome, record, duration) of each matrix cell and crash rerun that ran."""
+    found: dict[str, list[Any]] = {CELL: [], CRASH: []}
+    for category, reports in terminalreporter.stats.items():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, record in getattr(report, "user_properties", ()):
+                if name in found:
+                    found[name].append((category, record, report.duration))
+    return found[CELL], found[CRASH]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_PROOF] = Proof()
-
-
-@pytest.fixture
-def proof(request: pytest.FixtureRequest) -> Proof:
-    return request.config.stash[_PROOF]
-
-
-def _module_items(items: list[pytest.Item], module: str) -> list[pytest.Item]:
-    return [item for item in items if item.nodeid.split("::")[0].endswith(module)]
-
-
-_ITEMS = pytest.StashKey[list[pytest.Item]]()
-
-
-def pytest_collection_finish(session: pytest.Session) -> None:
-    # After deselection (-k, -m): the line counts what ran.
-    items = session.items
-    session.config.stash[_ITEMS] = _module_items(items, MATRIX_MODULE) + _module_items(
-        items, CRASH_MODULE
-    )
+def _outcomes(rows: list[Any]) -> str:
+    counts = Counter(category for category, _, _ in rows)
+    order = ("passed", "failed", "xfailed", "xpassed")
+    return ", ".join(f"{counts[name]} {name}" for name in order if counts[name] or name == "passed")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The matrix's size and result, in one line anyone can quote (README "Safety")."""
-    config = terminalreporter.config
-    items = config.stash.get(_ITEMS, [])
-    if not items:
+    matrix, crashes = _records(terminalreporter)
+    if not matrix and not crashes:
         return
-    ids = {item.nodeid for item in items}
-    outcomes: dict[str, set[str]] = {"passed": set(), "failed": set(), "error": set()}
-    outcomes["skipped"] = set()
-    seconds_spent = 0.0
-    for category, reports in terminalreporter.stats.items():
-        for report in reports:
-            if getattr(report, "nodeid", None) not in ids:
-                continue
-            seconds_spent += getattr(report, "duration", 0.0)
-            if category in outcomes:
-                outcomes[category].add(report.nodeid)
-    scenarios = len(_module_items(items, MATRIX_MODULE))
-    crashes = len(_module_items(items, CRASH_MODULE))
-    proof = config.stash[_PROOF]
-    # The matrix's and the reruns' own time, whatever else ran in the session.
-    minutes, seconds = divmod(round(seconds_spent), 60)
-    passed = len(outcomes.pop("passed") - outcomes["failed"] - outcomes["error"])
-    others = "".join(f", {len(nodes)} {name}" for name, nodes in outcomes.items() if nodes)
+    scenarios, renderings, tasks, not_applicable = size()
+    product = scenarios * renderings * tasks
+    applicable = product - not_applicable
+    in_slice = sum(cell.in_slice for cell in cells())
+    runs = [record for _, record, _ in matrix + crashes]
+    duplicates = sum(record["duplicate_sends"] for record in runs)
+    untouched = sum(
+        1
+        for category, record, _ in matrix
+        if category == "passed" and record["reaches_portal"] and not record["portal_requests"]
+    )
+    no_portal = [record for _, record, _ in matrix if not record["reaches_portal"]]
+    reached = sum(record["portal_requests"] > 0 for record in no_portal)
+    seconds = round(sum(duration for _, _, duration in matrix + crashes))
+    minutes, seconds = divmod(seconds, 60)
+    ran = "all" if len(matrix) == applicable else f"the slice, {len(matrix)}"
+    if len(matrix) not in (applicable, in_slice):
+        ran = f"{len(matrix)} selected"
     terminalreporter.write_line(
-        f"safety: {scenarios} fault scenarios × 2 tasks + {crashes} crash reruns: "
-        f"{proof.duplicate_sends} duplicate sends, {passed} passed{others} "
-        f"({proof.cli_runs} CLI runs, {minutes} min {seconds:02d} s)",
+        f"safety: {scenarios} scenarios × {renderings} renderings × {tasks} tasks = {product} "
+        f"cells, {applicable} applicable ({not_applicable} where the step never reaches the "
+        f"portal in that rendering); ran {ran}: {_outcomes(matrix)}; "
+        f"+ {len(crashes)} crash reruns: {_outcomes(crashes)}; "
+        f"{duplicates} duplicate sends, {untouched} cells passed without the robot touching "
+        f"the portal, {reached} of {len(no_portal)} no-portal cells reached one "
+        f"({sum(r.get('cli_runs', 1) for r in runs)} CLI runs, {minutes} min {seconds:02d} s)",
         bold=True,
     )

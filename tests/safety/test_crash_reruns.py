@@ -17,10 +17,12 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from e2e.conftest import CliRun, cli_env, explain, run_cli
 from emsys_rpa.browser import BrowserChoice
@@ -29,12 +31,17 @@ from emsys_rpa.ledger import INTENT_ONLY, RunLedger
 from emsys_rpa.mockportal import MockPortal
 from emsys_rpa.summary import TaskStatus
 
-from .conftest import Proof
+from .conftest import CRASH
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(os.name != "posix", reason="POSIX signals and process groups"),
+    # A kill that gives the robot no chance to clean up: SIGKILL to its process group (robot,
+    # Playwright's driver, the browser). Windows has neither; TerminateProcess of the robot
+    # alone would leave the browser running, which is not the crash this proves.
+    pytest.mark.skipif(
+        os.name != "posix", reason="needs SIGKILL and process groups (os.killpg): POSIX only"
+    ),
 ]
 
 VERIFY = ["--verify-timeout", "6"]
@@ -199,7 +206,7 @@ def test_rerun_after_a_crash(
     portal_factory: Any,
     tmp_path: Path,
     browser_choice: BrowserChoice,
-    proof: Proof,
+    request: pytest.FixtureRequest,
 ) -> None:
     portal = portal_factory()
     killed_dir = run_until_killed(crash, portal, tmp_path, browser_choice)
@@ -236,7 +243,17 @@ def test_rerun_after_a_crash(
         assert forced.task("alerts")["status"] == VERIFIED.value
 
     ledger_after = portal.ledger()
-    proof.record(ledger_after, runs=runs)
+    request.node.user_properties.append(
+        (CRASH, {"duplicate_sends": ledger_after["duplicate_sends"], "cli_runs": runs})
+    )
     assert ledger_after["duplicate_sends"] == 0
     assert (_jobs(portal, "alerts"), _jobs(portal, "invoices")) == (1, 1), ledger_after["jobs"]
     assert all(job["background"] for job in ledger_after["jobs"])
+    # The invoices' Perioada: one calendar month back to the portal's today, whichever run sent.
+    (invoices,) = [job for job in ledger_after["jobs"] if job["type"] == "invoices"]
+    today = date.fromisoformat(ledger_after["today"])
+    month_back = today - relativedelta(months=1)
+    assert (invoices["period_from"], invoices["period_to"]) == (
+        month_back.isoformat(),
+        today.isoformat(),
+    )

@@ -1,8 +1,9 @@
-"""Ctrl-C and SIGTERM in the middle of a run: what was done is recorded, the exit is 130.
+"""Ctrl-C, SIGTERM and Ctrl-Break in the middle of a run: what was done is recorded, exit 130.
 
-A terminal's Ctrl-C and systemd's stop signal the whole process group (the browser and its
-driver too), so the signal goes to the group here: the orderly stop must not depend on the
-browser surviving it. (tests/e2e signals the robot's process alone.)
+A terminal's Ctrl-C, systemd's stop and a Windows console's Ctrl-Break signal the whole
+process group (the browser and its driver too), so the signal goes to the group here: the
+orderly stop must not depend on the browser surviving it. (tests/e2e signals the robot's
+process alone.)
 """
 
 from __future__ import annotations
@@ -23,18 +24,59 @@ from emsys_rpa.errors import ExitStatus
 from emsys_rpa.ledger import RunLedger
 from emsys_rpa.summary import RunSummary
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(os.name != "posix", reason="POSIX signals and process groups"),
-]
+from .test_signals import ctrl_break
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VERIFYING_ALERTS = '"step": "verify in the tab \\u201cIstoric alerte\\u201d"'
+# POSIX: a terminal's Ctrl-C (SIGINT) and a service manager's SIGTERM, to the process group.
+# Windows has neither to send to another process (os.kill with SIGTERM is TerminateProcess);
+# its console's Ctrl-Break (CTRL_BREAK_EVENT) goes to a process group, as Ctrl-C does there.
+POSIX_ONLY = "SIGINT/SIGTERM to a process group (os.killpg): POSIX only (Windows: Ctrl-Break)"
+STOPS = [
+    pytest.param(
+        "SIGINT",
+        id="Ctrl-C",
+        marks=pytest.mark.skipif(os.name != "posix", reason=POSIX_ONLY),
+    ),
+    pytest.param(
+        "SIGTERM",
+        id="SIGTERM",
+        marks=pytest.mark.skipif(os.name != "posix", reason=POSIX_ONLY),
+    ),
+    pytest.param(
+        "CTRL_BREAK_EVENT",
+        id="Ctrl-Break",
+        marks=pytest.mark.skipif(os.name != "nt", reason="Ctrl-Break: Windows only"),
+    ),
+]
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl-C", "SIGTERM"])
+def _in_own_group() -> dict[str, Any]:
+    """Popen arguments: the robot, its driver and browser in a process group of their own."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def _stop(proc: subprocess.Popen[bytes], how: str) -> None:
+    if how == "CTRL_BREAK_EVENT":
+        ctrl_break(proc.pid)
+    else:
+        os.killpg(proc.pid, getattr(signal, how))
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    if os.name == "nt":
+        proc.kill()
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.mark.parametrize("how", STOPS)
 def test_a_stopped_run_records_what_it_did_and_exits_130(
-    signum: signal.Signals, portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+    how: str, portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
 ) -> None:
     # Sending starts only after a minute: the alerts are scheduled, still being verified.
     portal = portal_factory(send_start_delay_s=60)
@@ -47,7 +89,7 @@ def test_a_stopped_run_records_what_it_did_and_exits_130(
             env=cli_env(portal, tmp_path, browser_choice),
             stdout=out,
             stderr=out,
-            start_new_session=True,
+            **_in_own_group(),
         )
     log = run_dir / "run.log.jsonl"
     try:
@@ -55,12 +97,11 @@ def test_a_stopped_run_records_what_it_did_and_exits_130(
         while VERIFYING_ALERTS not in (log.read_text("utf-8") if log.is_file() else ""):
             assert proc.poll() is None and time.monotonic() < deadline, "never got to verify"
             time.sleep(0.1)
-        os.killpg(proc.pid, signum)
+        _stop(proc, how)
         code = proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+            _kill(proc)
     output = (tmp_path / "out.txt").read_text("utf-8")
 
     assert code == ExitStatus.INTERRUPTED, output[-3000:]

@@ -3,8 +3,9 @@
 The robot runs with a distinctive password, with ``trace = "always"``:
 
 * a run that logs in (the mock portal is given that password), logs in again after its
-  session expires (the trace must stop before that second login), schedules the alerts and
-  fails on the invoices (a renamed label: error screenshots);
+  session expires while verifying the alerts (the trace must stop before that second
+  login), schedules the alerts and fails on the invoices (a renamed label: error
+  screenshots) — in three renderings (make safety; make test: the default);
 * a run whose login is refused (that password is wrong there): the login page is
   screenshotted right after the password was typed and sent.
 
@@ -104,7 +105,7 @@ def _run(
     portal: Any, tmp_path: Path, browser_choice: BrowserChoice, name: str, config: Path
 ) -> CliRun:
     return run_cli(
-        ["run", "--verify-timeout", "6", "--config", str(config)],
+        ["run", "--verify-timeout", "45", "--config", str(config)],
         portal=portal,
         tmp_path=tmp_path,
         browser_choice=browser_choice,
@@ -113,14 +114,26 @@ def _run(
     )
 
 
+# make test: the default rendering; make safety (--full-matrix): postbacks in popups and
+# iframes too, where the login form comes back in another window.
+RENDERINGS = [
+    "default",
+    pytest.param("popup-postback-oldest", marks=pytest.mark.full_matrix),
+    pytest.param("iframe-postback-cedilla", marks=pytest.mark.full_matrix),
+]
+
+
+@pytest.mark.parametrize("rendering", RENDERINGS)
 def test_the_password_appears_in_no_artifact_and_no_screenshot(
-    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+    rendering: str, portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
 ) -> None:
     config = tmp_path / "emsys-rpa.toml"
     config.write_text(CONFIG, encoding="utf-8")
-    # Authenticated requests: alerts need 6, the 6th (history) finds the session expired.
-    accepting = portal_factory(faults=parse_faults(["session_expiry=5"]), password=CANARY)
-    refusing = portal_factory()  # its own password: CANARY is refused there
+    # The session expires while the alerts are being verified: the robot logs in again.
+    accepting = portal_factory(
+        rendering, faults=parse_faults(["at=alerts.history#2:expire"]), password=CANARY
+    )
+    refusing = portal_factory(rendering)  # its own password: CANARY is refused there
 
     done = _run(accepting, tmp_path, browser_choice, "run-ok", config)
     refused = _run(refusing, tmp_path, browser_choice, "run-refused", config)
@@ -130,6 +143,7 @@ def test_the_password_appears_in_no_artifact_and_no_screenshot(
     assert done.task("alerts")["status"] == "verified", explain(done)
     assert done.task("invoices")["status"] == "failed", explain(done)
     assert accepting.ledger()["logins"] >= 2, "logged in again after the session expired"
+    assert [f["step"] for f in accepting.ledger()["fired_faults"]] == ["alerts.history"]
     assert (done.run_dir / "trace.zip").is_file() and done.summary["trace"] == "trace.zip"
     assert refused.code == 1 and refusing.ledger()["failed_logins"] == 1, explain(refused)
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-import tenacity
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from structlog.testing import capture_logs
 
@@ -182,6 +179,9 @@ def test_iterator_form_works_too() -> None:
     assert step.calls == 2
 
 
-def test_returns_a_tenacity_retrying() -> None:
-    policy: Callable[..., object] = safe_step(FAST, "x")
-    assert isinstance(policy, tenacity.Retrying)
+def test_one_policy_gives_each_use_its_own_attempts() -> None:
+    policy = safe_step(FAST, "open Alerte", sleep=_no_sleep)
+    first, second = (Flaky(*(PlaywrightTimeoutError("slow") for _ in range(2))) for _ in "ab")
+    assert policy(first) == "done" and policy(second) == "done"
+    # Three attempts each: the second use does not inherit the first one's count.
+    assert (first.calls, second.calls) == (3, 3)

@@ -22,7 +22,12 @@ from emsys_rpa.app.steps import StepRecorder
 from emsys_rpa.app.tasks import TASKS, TaskSpec, select
 from emsys_rpa.app.verification import verify
 from emsys_rpa.browser.session import BrowserSession
-from emsys_rpa.errors import ElementNotFoundError, EmsysError, InterruptedRunError
+from emsys_rpa.errors import (
+    ElementNotFoundError,
+    EmsysError,
+    InterruptedRunError,
+    OutcomeUnknownError,
+)
 from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
 from emsys_rpa.ledger.guard import SendRefusedError
 from emsys_rpa.ledger.policy import Refusal, RefusalKind
@@ -231,9 +236,20 @@ class Procedure:
                     ) from None
                 sent = True  # from here on the portal may have scheduled the job
 
-            message = run.press_once(commit_intent)
+            try:
+                message = run.press_once(commit_intent)
+            except OutcomeUnknownError as exc:
+                if not sent:
+                    raise
+                # The click may have reached the portal (its answer hung or was cut off):
+                # never click again; only the history can tell whether the job was scheduled.
+                task.errors.append(scrub_text(str(exc)))
+                log.warning("no answer to Trimite: reading the history", task=task.name)
             assert task.scheduled_at is not None  # commit_intent ran, or send() raised
-            run.close_after_send()
+            if message is None:
+                self._leave_unanswered_send(portal, run)
+            else:
+                run.close_after_send()
             # The history may show minutes only.
             verify(run, minute_floor(task.scheduled_at), message)
         except KeyboardInterrupt:
@@ -264,6 +280,23 @@ class Procedure:
                     task.errors.append(f"run ledger: {error_line(exc)}")
             self.observer.task_finished(task)
             portal.browser.close_extra_pages()
+
+    @staticmethod
+    def _leave_unanswered_send(portal: PortalSession, run: TaskRun) -> None:
+        """Back to the task's screen from the start page after a Trimite with no answer.
+
+        Where the message should be there may be an error page, or a window stuck
+        mid-navigation in which no page call returns: the windows are left, not closed, for a
+        GET of the start page (never a repost) and the menu, so that the history tab is there
+        to read. Verification recovers again if this fails.
+        """
+        try:
+            portal.back_to_start()
+            run.screen.open()
+        except (EmsysError, PlaywrightError) as exc:
+            log.warning(
+                "screen not reopened after Trimite", task=run.result.name, error=error_line(exc)
+            )
 
     def _refusal_text(self, spec: TaskSpec, refusal: Refusal) -> str:
         if refusal.at is not None:
