@@ -164,11 +164,27 @@ def detect_order(dates: Sequence[datetime]) -> Order:
     return Order.NEWEST_FIRST if dates[0] > dates[-1] else Order.OLDEST_FIRST
 
 
+def latest_reading(moment: datetime) -> datetime:
+    """``moment`` as the later of the instants its wall-clock time can be.
+
+    The night the clocks go back, 03:00–03:59 happens twice and the history writes both hours
+    alike. A row written just after the change (03:02, winter time) for a send pressed just
+    before it (03:58, summer time) is new only in its later reading; an old row of the first
+    hour can be told from it only by a clock, which the history does not show.
+    """
+    later = moment.replace(fold=1)
+    return later if later.utcoffset() != moment.replace(fold=0).utcoffset() else moment
+
+
 def is_new(row: HistoryRow, since: datetime) -> bool:
-    """Sent at or after ``since``'s minute (the portal may round to minutes)."""
+    """Sent at or after ``since``'s minute (the portal may round to minutes).
+
+    Compared as instants, not wall-clock times: across the change of clocks they differ.
+    """
     if row.sent_at is None:
         return False
-    return row.sent_at.replace(second=0, microsecond=0) >= since.replace(second=0, microsecond=0)
+    sent = latest_reading(row.sent_at.replace(second=0, microsecond=0))
+    return sent.timestamp() >= since.replace(second=0, microsecond=0).timestamp()
 
 
 def is_failed_status(status: str | None) -> bool:
@@ -229,10 +245,11 @@ class Tally:
         for row in new:
             assert row.sent_at is not None
             self.rows_seen += 1
-            if self.first_sent_at is None or row.sent_at < self.first_sent_at:
-                self.first_sent_at = row.sent_at
-            if self.last_sent_at is None or row.sent_at > self.last_sent_at:
-                self.last_sent_at = row.sent_at
+            sent = latest_reading(row.sent_at)
+            if self.first_sent_at is None or sent.timestamp() < self.first_sent_at.timestamp():
+                self.first_sent_at = sent
+            if self.last_sent_at is None or sent.timestamp() > self.last_sent_at.timestamp():
+                self.last_sent_at = sent
             if row.status:
                 self.statuses[row.status] += 1
         placed, at_end = undated_failures(rows, since)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -155,3 +155,27 @@ def test_the_tally_counts_placed_failures_as_new_failed_rows() -> None:
     assert tally.rows_seen == 3
     assert dict(tally.statuses) == {SENT: 2, ERROR: 1}
     assert is_failed_status(ERROR) and not is_failed_status(SENT)
+
+
+def test_rows_in_the_repeated_hour_are_new_after_a_send_just_before_the_change() -> None:
+    bucharest = ZoneInfo("Europe/Bucharest")
+    # Pressed at 03:58 summer time (UTC+3); sent from 03:00 winter time (UTC+2), an hour on.
+    since = datetime(2026, 10, 25, 0, 58, tzinfo=UTC).astimezone(bucharest)
+    assert since.strftime("%H:%M %z") == "03:58 +0300"
+    page = parse_grid(
+        ["Client", "Data trimitere"],
+        [["C1", "25/10/2026 03:01"], ["C2", "25/10/2026 03:00"], ["C0", "25/10/2026 02:59"]],
+        bucharest,
+    )
+    tally = Tally()
+    assert tally.add(page.rows, since) == 2
+    assert tally.first_sent_at is not None and tally.last_sent_at is not None
+    assert tally.first_sent_at.utcoffset() == timedelta(hours=2)
+    assert (tally.first_sent_at.strftime("%H:%M"), tally.last_sent_at.strftime("%H:%M")) == (
+        "03:00",
+        "03:01",
+    )
+    # On an ordinary night the same wall-clock times are an hour before the send: old.
+    ordinary = datetime(2026, 10, 18, 3, 58, tzinfo=bucharest)
+    page = parse_grid(["Data trimitere"], [["18/10/2026 03:01"]], bucharest)
+    assert not is_new(page.rows[0], ordinary)

@@ -90,18 +90,9 @@ DST_SEND_DELAY_S = 150
 
 
 # Found by this test; the fix belongs to the history's date parsing (src/emsys_rpa/history.py).
-DST_BUG = (
-    "history.parse_portal_datetime builds datetime(..., tzinfo=Europe/Bucharest) with fold=0, "
-    "so a row shown as 25/10/2026 03:02 in the repeated hour is read as 03:02+03:00 (the first "
-    "occurrence), and history.is_new compares it with since=03:58+03:00 by wall clock (same "
-    "tzinfo: fold is ignored): the rows are never new, the task ends not_verified (exit 3). "
-    "An ambiguous time should count as new if its later occurrence (fold=1) is at or after "
-    "since, compared in UTC."
-)
 
 
 @pytest.mark.full_matrix
-@pytest.mark.xfail(reason=DST_BUG, strict=True)
 def test_both_tasks_across_the_night_the_clocks_go_back(
     portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
 ) -> None:
