@@ -89,9 +89,6 @@ DST_START = "2026-10-25T03:58"
 DST_SEND_DELAY_S = 150
 
 
-# Found by this test; the fix belongs to the history's date parsing (src/emsys_rpa/history.py).
-
-
 @pytest.mark.full_matrix
 def test_both_tasks_across_the_night_the_clocks_go_back(
     portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
