@@ -114,13 +114,14 @@ PERIOD_MARKUPS = {
 @pytest.mark.parametrize("markup", sorted(PERIOD_MARKUPS))
 def test_perioada_is_filled_in_the_portal_format(kit: Kit, markup: str) -> None:
     kit.page.set_content(PERIOD_MARKUPS[markup])
-    fill_period(kit.finder, "28/10/2026", "28/11/2026", (date(2026, 10, 28), date(2026, 11, 28)))
+    typed = fill_period(kit.finder, date(2026, 10, 28), date(2026, 11, 28), "%d/%m/%Y")
+    assert typed == ("28/10/2026", "28/11/2026")
     assert [kit.page.input_value(f"#{i}") for i in "abc"] == ["28/10/2026", "28/11/2026", ""]
 
 
 def test_perioada_in_date_inputs_gets_iso_dates(kit: Kit) -> None:
     kit.page.set_content("Perioada <input type=date id=a> <input type=date id=b>")
-    fill_period(kit.finder, "28/10/2026", "28/11/2026", (date(2026, 10, 28), date(2026, 11, 28)))
+    fill_period(kit.finder, date(2026, 10, 28), date(2026, 11, 28), "%d/%m/%Y")
     assert [kit.page.input_value(f"#{i}") for i in "ab"] == ["2026-10-28", "2026-11-28"]
 
 

@@ -98,3 +98,9 @@ def test_order_needs_two_distinct_dates() -> None:
     one = at("28/11/2026 14:16:00")
     assert detect_order([]) is Order.UNKNOWN
     assert detect_order([one, one]) is Order.UNKNOWN
+
+
+def test_group_titles_between_days_are_not_rows() -> None:
+    rows = [["Ziua 28/11/2026"], *_rows("28/11/2026 14:16"), ["Ziua 27/11/2026"]]
+    page = parse_grid(["Data trimitere E-mail", "Client", "Canal", "Stare"], rows, TZ)
+    assert [r.cells[2] for r in page.rows] == ["28/11/2026 14:16"]

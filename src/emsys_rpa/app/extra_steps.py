@@ -73,8 +73,9 @@ def fill_period(run: TaskRun) -> bool:
             )
         except ValueError as exc:
             raise ConfigError(f"run.period_from / period_to: {exc}") from None
-        start, end = period.typed(settings.portal.date_format)
+        start, end = invoices.fill_period(
+            run.screen.finder, period.start, period.end, settings.portal.date_format
+        )
         task.period_from, task.period_to = start, end
-        invoices.fill_period(run.screen.finder, start, end, (period.start, period.end))
         step.detail = f"Perioada {start} – {end}"
     return True
