@@ -21,11 +21,18 @@ from emsys_rpa.app.steps import StepRecorder
 from emsys_rpa.app.tasks import TASKS, TaskSpec, select
 from emsys_rpa.app.verification import verify
 from emsys_rpa.browser.session import BrowserSession
-from emsys_rpa.errors import ElementNotFoundError, EmsysError, InterruptedRunError
+from emsys_rpa.errors import (
+    ControlMissingError,
+    ControlNotOperableError,
+    ElementNotFoundError,
+    EmsysError,
+    InterruptedRunError,
+)
 from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
 from emsys_rpa.ledger.guard import SendRefusedError
 from emsys_rpa.ledger.policy import Refusal
 from emsys_rpa.pages.dialogs import DialogKeeper
+from emsys_rpa.pages.evidence import keep_windows
 from emsys_rpa.pages.history_grid import HistoryGrid
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.message import Verdict
@@ -130,11 +137,15 @@ class Procedure:
                 self.steps.shooter = lambda name: browser.screenshot(
                     name, mask=[browser.top_page().locator("input[type=password]")]
                 )
+                run_dir = self.run_dir
+                if run_dir is not None:
+                    self.steps.keeper = lambda name: keep_windows(finder.pages(), run_dir, name)
                 try:
                     portal.open()
                     body(portal, browser)
                 finally:
                     self.steps.shooter = None
+                    self.steps.keeper = None
                     self._portal = None
         except EmsysError as exc:
             self.run_error = exc
@@ -177,9 +188,18 @@ class Procedure:
         try:
             # Everything before Trimite is safe to repeat: a failed attempt (expired session,
             # 503, a window that did not open) starts again from the portal's start page.
+            # A control missing from a screen that has finished loading, or one that cannot be
+            # operated, will be so again: that is reported at once, not after three attempts.
             retry_on = (*DEFAULT_RETRY_ON, ElementNotFoundError)
+            give_up_on = (ControlMissingError, ControlNotOperableError)
             label = f"{task.name}: prepare"
-            for attempt in safe_step(self.settings.retry, label, retry_on, on_retry=portal.recover):
+            for attempt in safe_step(
+                self.settings.retry,
+                label,
+                retry_on,
+                on_retry=portal.recover,
+                give_up_on=give_up_on,
+            ):
                 with attempt:
                     ready = run.prepare()
             if not ready:

@@ -94,7 +94,9 @@ def date_format_of(field: Found, default: str) -> str:
         return default
     if seen["type"] == "date":
         return "%Y-%m-%d"
-    found = page_format(seen["value"], (seen["placeholder"], seen["title"], seen["row"]))
+    found = page_format(
+        seen["value"], (seen["placeholder"], seen["title"], seen["row"], seen["after"])
+    )
     if found and found != default:
         log.info("date format read from the page", format=found, configured=default)
     return found or default
