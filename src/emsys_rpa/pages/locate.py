@@ -32,7 +32,7 @@ from playwright.sync_api import Error as PlaywrightError
 from emsys_rpa.errors import ControlMissingError, ElementNotFoundError, SessionExpiredError
 from emsys_rpa.pages.inpage import script
 from emsys_rpa.pages.wait import poll
-from emsys_rpa.textmatch import CANCEL_WORDS, CLOSE_WORDS, fold, label_regex
+from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.pages")
 
@@ -462,32 +462,3 @@ def checkbox(*labels: str) -> Look:
 def text_box(*labels: str, near: str | None = None, nth: int = 0) -> Look:
     """A text box labelled by ``labels`` (label, placeholder), else the nth one after ``near``."""
     return Look("type", labels, near=near, nth=nth)
-
-
-def close_controls(kind: Literal["x", "close", "cancel"]) -> Callable[[Locator], list[Locator]]:
-    """Controls that close a window, inside ``container``: the X, a Close word, or Renunț."""
-    words = {
-        "x": CLOSE_WORDS[:5],
-        "close": CLOSE_WORDS[5:],
-        "cancel": CANCEL_WORDS,
-    }[kind]
-
-    def build(container: Locator) -> list[Locator]:
-        exact = label_regex(*words, exact=True)
-        found = [
-            container.get_by_role("button", name=exact),
-            container.get_by_role("link", name=exact),
-            container.get_by_title(exact),
-        ]
-        if kind == "x":
-            # An X drawn as a bare span or image: by its text, its aria-label or its alt text.
-            found += [
-                container.get_by_label(label_regex("close", "inchide", exact=True)),
-                container.get_by_alt_text(label_regex("close", "inchide", "x", exact=True)),
-                container.get_by_text(exact),
-            ]
-        else:
-            found.append(container.get_by_text(exact))
-        return found
-
-    return build
