@@ -83,48 +83,100 @@ PERIOD_TO = Target(
 )
 
 
-def date_format_of(field: Found, default: str) -> str:
-    """The format the date box asks for (its value, mask or the hint beside it), else
-    ``default`` (the configured ``portal.date_format``)."""
+def date_format_of(field: Found) -> str | None:
+    """The format the date box asks for: its value, its mask or the hint beside it; None when
+    the page does not say."""
     try:
         seen: Any = field.box.evaluate(element_script("datehint"))
     except PlaywrightError:
         seen = None
     if not seen:
-        return default
+        return None
     if seen["type"] == "date":
         return "%Y-%m-%d"
-    found = page_format(
+    return page_format(
         seen["value"], (seen["placeholder"], seen["title"], seen["row"], seen["after"])
     )
-    if found and found != default:
-        log.info("date format read from the page", format=found, configured=default)
-    return found or default
+
+
+# Formats a clerk tries, in turn, in a box that says nothing about the one it wants.
+COMMON_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y")
+# The box shows that it did not take what was typed: marked invalid, or drawn in red.
+_REFUSED = """(e) => {
+  if ((e.getAttribute('aria-invalid') || '') === 'true') return true;
+  const red = c => { const m = /rgba?\\((\\d+),\\s*(\\d+),\\s*(\\d+)/.exec(c || '');
+    return !!m && +m[1] >= 150 && +m[2] <= 90 && +m[3] <= 90; };
+  const style = getComputedStyle(e);
+  return red(style.color) || red(style.borderTopColor);
+}"""
+
+
+def _refused(field: Locator) -> bool:
+    try:
+        return bool(field.evaluate(_REFUSED))
+    except PlaywrightError:
+        return False
+
+
+def _type_in_its_format(field: Found, day: date, default_format: str) -> str:
+    """Type ``day`` as the box asks; if it does not say, as configured, then as a clerk would
+    try the usual formats until the box stops showing the date in red."""
+    said = date_format_of(field)
+    if said is not None:
+        if said != default_format:
+            log.info("date format read from the page", format=said, configured=default_format)
+        formats: tuple[str, ...] = (said,)
+    else:
+        formats = (default_format, *(f for f in COMMON_FORMATS if f != default_format))
+    text = ""
+    for form in formats:
+        text = day.strftime(form)
+        _type_date(field.box, text)
+        if not _refused(field.box):
+            if form != default_format:
+                log.info("the date box took another format", format=form)
+            return text
+    return text
 
 
 def fill_period(finder: Finder, start: date, end: date, default_format: str) -> tuple[str, str]:
     """Type both ends of Perioada in the format the page asks for and read them back; a
-    postback may not keep a value. Returns both ends as typed."""
-    typed = ("", "")
+    postback may not keep a value. Returns both ends as typed.
+
+    The boxes are found once: a box known only by the hint shown in it ("Perioada de la")
+    cannot be found that way once a date is in it, so the same boxes are used again.
+    """
+    ends = ((PERIOD_FROM, start), (PERIOD_TO, end))
+    fields = [finder.find(target) for target, _ in ends]
+    typed = (
+        _type_in_its_format(fields[0], start, default_format),
+        _type_in_its_format(fields[1], end, default_format),
+    )
     values: list[str] = []
     for attempt in range(3):
-        typed_now: list[str] = []
-        for target, day in ((PERIOD_FROM, start), (PERIOD_TO, end)):
-            field = finder.find(target)
-            text = day.strftime(date_format_of(field, default_format))
-            _type_date(field.box, text)
-            typed_now.append(text)
-        typed = (typed_now[0], typed_now[1])
-        values = [finder.find(t).box.input_value() for t in (PERIOD_FROM, PERIOD_TO)]
+        fields = [_again(finder, f, t) for f, (t, _) in zip(fields, ends, strict=True)]
+        values = [field.box.input_value() for field in fields]
         if _same_dates(values, typed, (start, end)):
             log.info("Perioada filled", period_from=typed[0], period_to=typed[1])
             return typed
         log.info("Perioada read back differently, typing again", attempt=attempt + 1, got=values)
+        for field, text in zip(fields, typed, strict=True):
+            _type_date(field.box, text)
     raise ElementNotFoundError(
         f"Perioada does not keep the dates {typed[0]} – {typed[1]} (it shows {values})",
         hint="set invoices_period_from / invoices_period_to under [selectors], "
         "or portal.date_format",
     )
+
+
+def _again(finder: Finder, field: Found, target: Target) -> Found:
+    """The same box, if it is still on the page (a postback redraws it); else found anew."""
+    try:
+        if field.box.count() == 1 and field.box.is_visible():
+            return field
+    except PlaywrightError:
+        pass
+    return finder.find(target)
 
 
 def _type_date(field: Locator, value: str) -> None:
