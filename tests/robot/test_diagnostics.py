@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from emsys_rpa.app.steps import StepRecorder
-from emsys_rpa.errors import ControlNotOperableError, ElementNotFoundError
+from emsys_rpa.errors import ControlNotOperableError, ElementNotFoundError, PortalAnswerError
 from emsys_rpa.events import NullObserver
-from emsys_rpa.pages import alerts
+from emsys_rpa.pages import alerts, invoices
 from emsys_rpa.pages.evidence import keep_windows
 from emsys_rpa.pages.operate import click
+from emsys_rpa.pages.sending import press_then_expect
 from emsys_rpa.summary import RunSummary, TaskResult
 
 from .conftest import Kit
@@ -77,3 +78,21 @@ def test_a_covered_control_is_explained_in_words(kit: Kit) -> None:
         click(kit.page.locator("#b"), "the button “Trimite alerta”", timeout_ms=1000)
     assert "another element is drawn over it" in str(caught.value)
     assert 'id="veil"' in str(caught.value)
+
+
+REFUSING = """<style>.err { color: #c00 }</style>
+<p class=err>Câmpurile marcate sunt obligatorii.</p>
+<p>Perioada <input id=a> <input id=b></p>
+<button onclick="document.getElementById('v').textContent =
+  'Perioada nu este completată corect (zz.ll.aaaa).'">Configurează transmiterea facturii</button>
+<span id=v class=err></span>"""
+
+
+def test_when_the_window_does_not_open_the_portals_answer_is_the_reason(kit: Kit) -> None:
+    kit.page.set_content(REFUSING)
+    kit.finder.timeout_s = 1
+    with pytest.raises(PortalAnswerError) as caught:
+        press_then_expect(kit.finder, kit.dialogs, invoices.CONFIGURE, invoices.SEND)
+    text = str(caught.value)
+    assert "the portal answered: “Perioada nu este completată corect (zz.ll.aaaa).”" in text
+    assert "obligatorii" not in text  # already on screen before the click: not the answer
