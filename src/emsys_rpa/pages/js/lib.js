@@ -123,14 +123,16 @@ const isChecked = e => {
   return state.toLowerCase() === 'true';
 };
 
-// Visible text nodes' elements, smallest first: where a person reads a word.
-const textElements = root => {
+// The elements holding text nodes, in document order: where a person reads a word.
+// `keep(text)` filters the text nodes first (cheap), so a large grid costs little.
+const textElements = (root, keep) => {
   const out = [];
   const seen = new Set();
   const walker = document.createTreeWalker(root || document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
     if (!node.data.trim() || !parent || seen.has(parent)) continue;
+    if (keep && !keep(node.data)) continue;
     if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION'].includes(parent.tagName)) continue;
     seen.add(parent);
     out.push(parent);

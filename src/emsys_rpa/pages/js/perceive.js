@@ -13,6 +13,11 @@ const containsWanted = s => {
   const w = words(s || '');
   return wantedWords.some(x => w.includes(x));
 };
+// A text node that may be (part of) one of the labels: everything else is skipped unread.
+const partOfWanted = data => {
+  const n = norm(data);
+  return !!n && wanted.some(w => w.includes(n));
+};
 const kind = args.kind;
 const found = [];
 const has = control => found.some(f => f.control === control);
@@ -29,7 +34,7 @@ const findPressable = () => {
   const controls = pressables();
   for (const c of controls) if (isWanted(nameOf(c))) add(c, 0, 'name');
   if (args.text) {
-    for (const e of textElements()) {
+    for (const e of textElements(null, partOfWanted)) {
       if (!shown(e)) continue;
       // The smallest element saying exactly the label: this one, or one holding it and more
       // words ("<b>Trimite</b> alerta").
@@ -124,7 +129,7 @@ const findCheckable = () => {
   }
   if (!loose.length || found.length) return;
   // The label is drawn near a box with nothing linking them: the box nearest to it, on its line.
-  const texts = textElements().filter(e => isWanted(textOf(e)) && shown(e));
+  const texts = textElements(null, partOfWanted).filter(e => isWanted(textOf(e)) && shown(e));
   for (const t of texts) {
     const tr = t.getBoundingClientRect();
     let best = null, bestGap = 250;
@@ -150,7 +155,7 @@ const findTypable = () => {
   }
   if (!args.near) return;
   const near = norm(args.near);
-  const anchors = textElements().filter(e => {
+  const anchors = textElements(null, data => norm(data).startsWith(near)).filter(e => {
     const t = norm(textOf(e));
     return t.startsWith(near) && t.length <= near.length + 20 && shown(e);
   });
