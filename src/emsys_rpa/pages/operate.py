@@ -15,7 +15,7 @@ from playwright.sync_api import Locator
 from emsys_rpa.errors import ControlNotOperableError
 from emsys_rpa.redaction import error_line
 
-_COVERED = re.compile(r"(<[^\n]*?>)[^\n]*? intercepts pointer events")
+_COVERED = re.compile(r"(<[^\n]*>) intercepts pointer events")
 _REASONS: tuple[tuple[str, str], ...] = (
     ("element is not visible", "it is hidden"),
     ("element is not enabled", "it is disabled (greyed out)"),
