@@ -38,6 +38,8 @@ SINCE = NEWEST.replace(tzinfo=TZ)
         ("", "Ultima pagină", Kind.LAST),
         ("", "Pagina anterioară", Kind.PREV),
         ("Next", "", Kind.NEXT),
+        (" ", "Last Page", Kind.LAST),
+        (" ", "Next Page", Kind.NEXT),
         ("Mergi", "", Kind.GO),
     ],
 )

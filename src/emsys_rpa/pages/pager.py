@@ -33,11 +33,25 @@ class Kind(StrEnum):
 
 # Pager words and symbols: (symbols alone, words that may carry arrows: "Ultima »").
 _PAGER: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    Kind.FIRST: (("««", "<<", "|<", "⏮"), ("Prima", "Prima pagină", "Primul", "First")),
-    Kind.LAST: (("»»", ">>", ">|", "⏭"), ("Ultima", "Ultima pagină", "Ultimul", "Last")),
+    Kind.FIRST: (
+        ("««", "<<", "|<", "⏮"),
+        ("Prima", "Prima pagină", "Primul", "Pagina întâi", "First", "First page"),
+    ),
+    Kind.LAST: (
+        ("»»", ">>", ">|", "⏭"),
+        ("Ultima", "Ultima pagină", "Ultimul", "Last", "Last page"),
+    ),
     Kind.NEXT: (
         (">", "›", "→"),
-        ("Următoarea", "Următor", "Pagina următoare", "Înainte", "Next", "Next page"),
+        (
+            "Următoarea",
+            "Următor",
+            "Pagina următoare",
+            "Următoarea pagină",
+            "Înainte",
+            "Next",
+            "Next page",
+        ),
     ),
     Kind.PREV: (
         ("<", "‹", "←"),
@@ -46,6 +60,7 @@ _PAGER: dict[Kind, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "Anterior",
             "Pagina anterioară",
             "Precedenta",
+            "Pagina precedentă",
             "Înapoi",
             "Prev",
             "Previous",
