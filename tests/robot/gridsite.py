@@ -22,7 +22,8 @@ class GridSite:
     new: int
     pager: str  # numeric | dots | symbols_last | symbols_next | goto | icons | nextonly | words
     sortable: bool = False
-    page: int = 1
+    grow: int = 0  # new rows the portal writes between two page loads (a send in progress)
+    page: int = 1  # GridView keeps its page number when sorted
     desc: bool = False  # sorted by the send date, newest first
     sorted: bool = False  # sorted by the send date at all (else: the grid's own order)
     loads: int = 0
@@ -39,6 +40,9 @@ class GridSite:
         return NEWEST - timedelta(minutes=self.rows - index)
 
     def handle(self, method: str, form: dict[str, list[str]]) -> str:
+        if self.loads:
+            self.rows += self.grow
+            self.new += self.grow
         self.loads += 1
         argument = (form.get("__EVENTARGUMENT") or [""])[0]
         if argument.startswith("Page$"):
@@ -47,7 +51,6 @@ class GridSite:
             # GridView: the first click sorts ascending, the next one descending.
             self.desc = not self.desc if self.sorted else False
             self.sorted = True
-            self.page = 1
         box = (form.get("box") or [""])[0]
         if argument == "Go" and box.isdigit():
             self.page = max(1, min(self.pages, int(box)))

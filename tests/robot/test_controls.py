@@ -147,6 +147,10 @@ PERIOD_MARKUPS = {
         <label for=b>până la</label> <input id=b> <label for=c>Client</label><input id=c>""",
     "table": """<table><tr><td>Client</td><td><input id=c></td></tr>
         <tr><td>Perioada</td><td><input id=a></td><td><input id=b></td></tr></table>""",
+    # No label anywhere, a wrong period already in the boxes: the boxes holding dates.
+    "unlabelled-dates": """<table><tr><td></td><td><input id=a value=01/09/2026>
+        <input id=b value=30/09/2026></td></tr><tr><td>Client</td><td><input id=c></td></tr>
+        </table>""",
 }
 
 

@@ -141,3 +141,35 @@ def test_previous_next_words_only_without_a_sort_link_walk_with_a_cap(
     site = GridSite(rows=12 * 20, new=5, pager="nextonly")
     seen, loads = _read(kit, tiny_server, site)
     assert seen == 5 and loads == 12
+
+
+def test_the_first_page_and_the_last_in_sight() -> None:
+    last_block = classify([_scope("«", "...", *[str(n) for n in range(291, 296)], plain=(296,))])
+    assert not last_block.at_start() and last_block.last_in_sight() is None
+    before_last = classify([_scope("...", "291", "292", "294", plain=(293,))])
+    in_sight = before_last.last_in_sight()
+    assert in_sight is not None and in_sight.number == 294
+    start = before_last.towards_start()
+    assert start is not None and start.kind is Kind.MORE
+    assert classify([_scope("2", "3", "...", plain=(1,))]).at_start()
+
+
+@pytest.mark.browser
+def test_a_grid_left_on_a_middle_page_is_sorted_then_taken_to_its_first_page(
+    kit: Kit, tiny_server: TinyServer
+) -> None:
+    site = GridSite(rows=57 * 20, new=8, pager="numeric", sortable=True, page=30)
+    seen, _loads = _read(kit, tiny_server, site)
+    assert seen == 8
+    assert site.desc and site.page == 1
+
+
+@pytest.mark.browser
+def test_rows_arriving_while_paging_do_not_make_last_look_like_next(
+    kit: Kit, tiny_server: TinyServer
+) -> None:
+    site = GridSite(rows=57 * 20 - 1, new=3, pager="symbols_last", sortable=True, grow=7)
+    seen, loads = _read(kit, tiny_server, site)
+    assert seen >= 3
+    assert not site.sorted  # "»" went to the last page: no reason to sort
+    assert loads <= 3

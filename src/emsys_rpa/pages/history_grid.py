@@ -302,7 +302,15 @@ class _Walk:
         self.grid = grid
         self.seen_pages: set[str] = {grid.signature}
         self.seen_numbers: set[int] = {grid.pager.current} if grid.pager.current else set()
+        # Pages passed on the way to the last one, by number: stepping back to one of them
+        # needs no click (on an oldest-first grid new rows only ever go after them).
+        self.passed: dict[int, _Grid] = {}
+        self._remember(grid)
         self.forward_is_next = False  # a lone "»" turned out to mean "next page"
+
+    def _remember(self, grid: _Grid) -> None:
+        if grid.pager.current:
+            self.passed[grid.pager.current] = grid
 
     def _move(self, control: Locator, *, same_rows: bool = False) -> bool:
         """Click; True once the grid shows a page not read before (``same_rows``: or the same
@@ -316,6 +324,7 @@ class _Walk:
         self.seen_pages.add(moved.signature)
         if moved.pager.current:
             self.seen_numbers.add(moved.pager.current)
+        self._remember(moved)
         return True
 
     def _click(self, control: Control) -> bool:
@@ -334,30 +343,19 @@ class _Walk:
             pager = self.grid.pager
             if not pager.moves_at_all or pager.at_end():
                 return True
-            last = pager.of(Kind.LAST)
-            if last:
-                self.reading.how = "last page (Ultima)"
-                if not self._click(last[0]):
+            control = self._jump(pager)
+            if control is not None:
+                if not self._click(control):
                     return True
                 continue
             if pager.box is not None and pager.total and pager.current != pager.total:
                 self.reading.how = "last page (page box)"
-                moved = self.grids.goto_page(self.grid, pager.total)
-                self.reading.moves += 1
-                if moved is None or moved.signature in self.seen_pages:
+                if not self._goto(pager.total):
                     return True
-                self.grid = moved
-                self.seen_pages.add(moved.signature)
                 continue
             ambiguous = pager.of(Kind.FORWARD)
             if ambiguous and not self.forward_is_next:
-                before = pager.current
-                if not self._click(ambiguous[0]):
-                    return True
-                after = self.grid.pager
-                if not after.at_end() and before is not None and after.current == before + 1:
-                    self.forward_is_next = True
-                self.reading.how = "last page (»)"
+                self._try_forward(ambiguous[0])
                 continue
             if self.grid.sort and not tried_sort:
                 tried_sort = True
@@ -373,15 +371,52 @@ class _Walk:
         log.warning("history pager: gave up walking to the last page", moves=_MAX_MOVES)
         return True
 
+    def _jump(self, pager: Pager) -> Control | None:
+        """One click to the last page: Ultima / Last, or its number when it is in sight."""
+        last = pager.of(Kind.LAST)
+        if last:
+            self.reading.how = "last page (Ultima)"
+            return last[0]
+        in_sight = pager.last_in_sight()
+        if in_sight is not None:
+            self.reading.how = "last page (its number)"
+        return in_sight
+
+    def _goto(self, number: int) -> bool:
+        moved = self.grids.goto_page(self.grid, number)
+        self.reading.moves += 1
+        if moved is None or moved.signature in self.seen_pages:
+            return False
+        self.grid = moved
+        self.seen_pages.add(moved.signature)
+        return True
+
+    def _try_forward(self, control: Control) -> None:
+        """Click a lone "»" and tell from where it went whether it means "last" or "next":
+        still offered one page further on, it is "next" (rows arriving meanwhile may add a
+        page, so landing one page further alone proves nothing)."""
+        before = self.grid.pager.current
+        self.reading.how = "last page (»)"
+        if not self._click(control):
+            self.forward_is_next = True  # it leads nowhere new: do not press it again
+            return
+        after = self.grid.pager
+        if after.of(Kind.FORWARD) and before is not None and after.current == before + 1:
+            self.forward_is_next = True
+
     def _sort_newest_first(self) -> bool:
         """Click the send-date title until the grid shows the newest rows first (twice at most:
-        a first click may sort oldest first)."""
+        a first click may sort oldest first), on its first page (a grid may keep its page
+        number when sorted)."""
         for _ in range(2):
             sort = self.grid.sort
             before = self.grid.page.dates
             if sort is None or not self._move(self.grid.at(sort), same_rows=True):
                 return False
             self.seen_numbers = {self.grid.pager.current} if self.grid.pager.current else set()
+            self.passed = {}
+            if not self._to_first_page():
+                return False
             order = self.grid.page.order
             dates = self.grid.page.dates
             if order is Order.UNKNOWN and dates and before and min(dates) > max(before):
@@ -396,6 +431,16 @@ class _Walk:
                 return False
         return False
 
+    def _to_first_page(self) -> bool:
+        for _ in range(_MAX_MOVES):
+            pager = self.grid.pager
+            if pager.at_start():
+                return True
+            control = pager.towards_start()
+            if control is None or not self._click(control):
+                return False
+        return False
+
     def step(self, *, backwards: bool) -> bool:
         """One page back (towards newer rows on an oldest-first grid) or forward."""
         which = "prev" if backwards else "next"
@@ -403,6 +448,9 @@ class _Walk:
         if override is not None:
             return self._move(override)
         pager = self.grid.pager
+        if backwards and pager.current and pager.current - 1 in self.passed:
+            self.grid = self.passed[pager.current - 1]
+            return True
         control = (
             pager.one_back()
             if backwards

@@ -187,6 +187,39 @@ class Pager:
             following = self.of(Kind.NEXT, Kind.FORWARD)
         return following[0] if following else None
 
+    def at_start(self) -> bool:
+        """On the first page: the counter says so, or nothing leads back."""
+        if self.current is not None:
+            return self.current <= 1
+        if self.of(Kind.PREV, Kind.FIRST, Kind.BACKWARD) or self.backward_more() is not None:
+            return False
+        return not self.numbers
+
+    def towards_start(self) -> Control | None:
+        """The control that goes furthest towards the first page: Prima / First, page 1,
+        the block before, Previous; a lone "«" last (it may be previous or first)."""
+        first = self.of(Kind.FIRST) or [c for c in self.numbers if c.number == 1]
+        if first:
+            return first[0]
+        more = self.backward_more()
+        if more is not None:
+            return more
+        if self.current is not None:
+            behind = [c for c in self.numbers if (c.number or 0) < self.current]
+            if behind:
+                return min(behind, key=lambda c: c.number or 0)
+        back = self.of(Kind.PREV) or self.of(Kind.BACKWARD)
+        return back[0] if back else None
+
+    def last_in_sight(self) -> Control | None:
+        """The last page's own number, when it is shown (no block after it, nothing beyond)."""
+        if self.current is None or self.forward_more() is not None or self.of(Kind.LAST):
+            return None
+        ahead = [c for c in self.numbers if (c.number or 0) > self.current]
+        if not ahead or (self.total is not None and max(c.number or 0 for c in ahead) < self.total):
+            return None
+        return max(ahead, key=lambda c: c.number or 0)
+
     def one_back(self) -> Control | None:
         """The page before this one: Previous, the number before, the block before."""
         prev = self.of(Kind.PREV)

@@ -17,6 +17,7 @@ STRATEGY_WORDS: dict[str, str] = {
     "placeholder": "the hint inside it (placeholder or title)",
     "hint-value": "the text shown in it",
     "row": "its place in the row of its label",
+    "dated": "the date it holds (the boxes holding dates)",
     "override": "the [selectors] line",
 }
 

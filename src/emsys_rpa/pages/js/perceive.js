@@ -154,6 +154,10 @@ const findTypable = () => {
     } else if (!/\d/.test(i.value || '') && isWanted(i.value)) add(i, 1, 'hint-value');
   }
   if (!args.near) return;
+  // No label at all: the boxes that hold dates (or wait for one) are the period.
+  const DATED = /^\s*(\d{1,2}[./-]\d{1,2}[./-]\d{4}|\d{4}-\d{1,2}-\d{1,2}|[_\d]{2}\/[_\d]{2}\/[_\d]{4})\s*$/;
+  const dated = inputs.filter(i => i.type === 'date' || DATED.test(i.value || ''));
+  if (dated.length >= 2 && dated.length > args.nth) add(dated[args.nth], 3, 'dated');
   const near = norm(args.near);
   const anchors = textElements(null, data => norm(data).startsWith(near)).filter(e => {
     const t = norm(textOf(e));
