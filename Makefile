@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean safety
+.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean safety po
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,12 @@ screenshots: setup
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache runs
+
+# The message catalogue: extract the sentences (code and report template), merge them into each
+# language's .po (a translator edits that), compile the .mo shipped beside it.
+po: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k ngettext:1,2 --sort-output \
+	  --no-location --project emsys-rpa -o src/emsys_rpa/locale/emsys_rpa.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i src/emsys_rpa/locale/emsys_rpa.pot \
+	  -d src/emsys_rpa/locale -D emsys_rpa -l ro
+	$(BIN)/pybabel compile -d src/emsys_rpa/locale -D emsys_rpa

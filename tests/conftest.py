@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from emsys_rpa.browser import BrowserChoice, find_browser
+from emsys_rpa.wording import set_language
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +43,6 @@ def _isolated_user_dirs(
             "EMSYS_BROWSER_CHANNEL",
         }:
             monkeypatch.delenv(name)
+    # English unless a test asks for Romanian, whatever the machine's locale.
+    monkeypatch.setenv("EMSYS_LANG", "en")
+    set_language("en")

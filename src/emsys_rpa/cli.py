@@ -11,16 +11,19 @@ import sys
 import typer
 
 from emsys_rpa import __version__
-from emsys_rpa.commands import browser, check, demo, mock_portal, run, runs
+from emsys_rpa.commands import browser, check, demo, init, mock_portal, report, run, runs, verify
+from emsys_rpa.commands.common import choose_language
 from emsys_rpa.errors import EmsysError, ExitStatus
 from emsys_rpa.redaction import scrub_text
+from emsys_rpa.wording import _, translate_text
 
 app = typer.Typer(
     name="emsys-rpa",
     help="Schedule EMSYS Portal alerts and invoice e-mails, unattended, and verify dispatch.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -36,14 +39,25 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        envvar="EMSYS_LANG",
+        help="Language of what people read: ro or en (default: [ui] language, else the "
+        "system locale).",
+    ),
 ) -> None:
     """Schedule EMSYS Portal alerts and invoice e-mails, unattended, and verify dispatch."""
+    choose_language(lang)
 
 
-app.command("run")(run.command)
-app.command("demo")(demo.command)
+app.command("init")(init.command)
 app.command("check")(check.command)
+app.command("run", epilog=run.EPILOG)(run.command)
+app.command("verify")(verify.command)
 app.command("runs")(runs.command)
+app.command("report")(report.command)
+app.command("demo")(demo.command)
 app.command("mock-portal")(mock_portal.command)
 app.command("browser")(browser.command)
 
@@ -53,7 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         result = app(args=argv, standalone_mode=False)
     except EmsysError as exc:
-        print(f"emsys-rpa: error: {scrub_text(str(exc))}", file=sys.stderr)
+        text = translate_text(scrub_text(str(exc)))
+        print(_("emsys-rpa: error: {text}").format(text=text), file=sys.stderr)
         sys.exit(int(exc.exit_status))
     except typer.Abort:
         print("emsys-rpa: interrupted", file=sys.stderr)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
 from typing import Self, TextIO
@@ -28,17 +28,22 @@ from rich.text import Text
 from emsys_rpa.errors import ExitStatus
 from emsys_rpa.events import NullObserver
 from emsys_rpa.redaction import redactor
-from emsys_rpa.summary import RunSummary, StepRecord, StepStatus, TaskResult
+from emsys_rpa.summary import SESSION, RunSummary, StepRecord, StepStatus, TaskResult
 from emsys_rpa.wording import (
     Level,
+    _,
     all_errors,
+    fmt_clock,
     fmt_duration,
     headline,
     one_line,
     safe_url,
     show_trace_command,
+    step_name,
+    task_outcome,
     task_status_level,
     task_title,
+    translate_text,
 )
 
 _STYLE: dict[Level, str] = {"ok": "green", "info": "cyan", "warn": "yellow", "fail": "red"}
@@ -70,24 +75,36 @@ class QuietObserver(ConsoleObserver):
     """--quiet: progress is in run.log.jsonl; the console gets only the final line."""
 
 
-def _clock() -> str:
-    return datetime.now().strftime("%H:%M:%S")
+def _clock(zone: tzinfo | None) -> str:
+    # The portal's zone, as the step details and the report use: one clock, labelled.
+    return fmt_clock(datetime.now(zone).astimezone(zone))
 
 
 def _one_line(text: str) -> str:
     # Portal messages arrive with their line breaks; a progress line must stay one line.
-    return " ".join(redactor.scrub(text).split())
+    return " ".join(redactor.scrub(translate_text(text)).split())
 
 
 def _where(task: str, step: str) -> str:
-    return f"{task}: {step}" if task else step
+    owner = _("session") if task == SESSION else task
+    return f"{owner}: {step_name(step)}" if task else step_name(step)
+
+
+def _step_status(status: StepStatus) -> str:
+    return {
+        StepStatus.OK: _("ok"),
+        StepStatus.FAILED: _("failed"),
+        StepStatus.SKIPPED: _("skipped"),
+    }[status]
 
 
 def _run_intro(summary: RunSummary) -> str:
-    mode = " (dry run: nothing will be sent)" if summary.dry_run else ""
-    return (
-        f"emsys-rpa run {summary.run_id}: {safe_url(summary.portal_url)} "
-        f"as {summary.username}{mode}"
+    mode = " " + _("(dry run: nothing will be sent)") if summary.dry_run else ""
+    return _("emsys-rpa run {run}: {portal} as {user}{mode}").format(
+        run=summary.run_id,
+        portal=safe_url(summary.portal_url),
+        user=summary.username,
+        mode=mode,
     )
 
 
@@ -96,27 +113,25 @@ class PlainObserver(ConsoleObserver):
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self._zone: tzinfo | None = None
 
     def _line(self, text: str) -> None:
         self._stream.write(redactor.scrub(text) + "\n")
         self._stream.flush()
 
     def run_started(self, summary: RunSummary) -> None:
-        self._line(f"{_clock()} {_run_intro(summary)}")
+        self._zone = summary.started_at.tzinfo
+        self._line(f"{_clock(self._zone)} {_run_intro(summary)}")
 
     def step_finished(self, task: str, record: StepRecord) -> None:
         detail = f" - {_one_line(record.detail)}" if record.detail else ""
         self._line(
-            f"{_clock()} {_where(task, record.name)}: {record.status.value} "
+            f"{_clock(self._zone)} {_where(task, record.name)}: {_step_status(record.status)} "
             f"({fmt_duration(record.duration_s)}){detail}"
         )
 
     def task_finished(self, result: TaskResult) -> None:
-        rows = ""
-        if result.verification is not None and result.verification.rows_seen:
-            rows = f", {result.verification.rows_seen} rows seen"
-        reason = f" ({result.skip_reason})" if result.skip_reason else ""
-        self._line(f"{_clock()} {result.name}: {result.status.value}{rows}{reason}")
+        self._line(f"{_clock(self._zone)} {result.name}: {_one_line(task_outcome(result))}")
 
 
 @dataclass
@@ -201,11 +216,7 @@ class LiveObserver(ConsoleObserver):
 
     def task_finished(self, result: TaskResult) -> None:
         level = task_status_level(result.status)
-        text = f"   → {task_title(result)}: {result.status.value}"
-        if result.verification is not None and result.verification.rows_seen:
-            text += f" ({result.verification.rows_seen} rows seen)"
-        if result.skip_reason:
-            text += f" ({redactor.scrub(result.skip_reason)})"
+        text = f"   → {task_title(result)}: {_one_line(task_outcome(result))}"
         self._task_lines[len(self._rows) - 1] = Text(text, style=f"bold {_STYLE[level]}")
         self._live.refresh()
 
@@ -247,21 +258,23 @@ def _final_console(stream: TextIO) -> Console:
 def _sent_time(value: datetime | None, day: datetime) -> str:
     if value is None:
         return "–"
-    same_day = value.date() == day.date()
-    return value.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M")
+    if value.date() == day.date():
+        return fmt_clock(value, seconds=False)
+    return f"{value:%Y-%m-%d} {fmt_clock(value, seconds=False)}"
 
 
 def _summary_table(summary: RunSummary, *, plain: bool) -> Table:
     table = Table(box=box.ASCII2 if plain else box.ROUNDED, show_edge=not plain)
-    table.add_column("task")
-    table.add_column("status")
-    table.add_column("rows seen", justify="right")
-    table.add_column("first sent")
-    table.add_column("last sent")
-    table.add_column("duration", justify="right")
+    table.add_column(_("task"))
+    table.add_column(_("status"))
+    table.add_column(_("rows seen"), justify="right")
+    table.add_column(_("first sent"))
+    table.add_column(_("last sent"))
+    table.add_column(_("duration"), justify="right")
     for task in summary.tasks:
         v = task.verification
-        status = task.status.value + (f" ({task.skip_reason})" if task.skip_reason else "")
+        # The full sentence about a task done earlier is in the headline; a cell stays short.
+        status = _("already done") if task.done_by else task_outcome(task)
         table.add_row(
             task.name,
             Text(redactor.scrub(status), style=_STYLE[task_status_level(task.status)]),
@@ -290,17 +303,22 @@ def print_final(summary: RunSummary, *, quiet: bool, stream: TextIO | None = Non
     if summary.tasks:
         console.print(_summary_table(summary, plain=plain))
     for error in all_errors(summary):
-        console.print(Text(f"error: {redactor.scrub(error)}", style="red"), soft_wrap=True)
+        line = _("error: {text}").format(text=redactor.scrub(error))
+        console.print(Text(line, style="red"), soft_wrap=True)
     for warning in summary.warnings:
-        console.print(Text(f"warning: {redactor.scrub(warning)}", style="yellow"), soft_wrap=True)
+        line = _("warning: {text}").format(text=redactor.scrub(translate_text(warning)))
+        console.print(Text(line, style="yellow"), soft_wrap=True)
     trace = summary.trace_path()
     if trace is not None and summary.effective_exit_code() != ExitStatus.OK:
-        console.print(f"Trace: {show_trace_command(trace)}", soft_wrap=True, markup=False)
+        line = _("Trace: {command}").format(command=show_trace_command(trace))
+        console.print(line, soft_wrap=True, markup=False)
     report = summary.report_path()
     if report is not None and report.is_file():
-        console.print(f"Report: {_display_path(report)}", soft_wrap=True, markup=False)
+        line = _("Report: {path}").format(path=_display_path(report))
+        console.print(line, soft_wrap=True, markup=False)
     elif summary.run_dir:
-        console.print(f"Run folder: {summary.run_dir}", soft_wrap=True, markup=False)
+        line = _("Run folder: {path}").format(path=summary.run_dir)
+        console.print(line, soft_wrap=True, markup=False)
     console.print(Text(redactor.scrub(one_line(summary))), soft_wrap=True)
 
 

@@ -12,11 +12,12 @@ from enum import IntEnum
 class ExitStatus(IntEnum):
     """Process exit codes; documented in the README."""
 
-    OK = 0  # scheduled and verified (or dry run completed)
-    FAILED = 1  # a task failed, or its outcome is unknown
+    OK = 0  # scheduled and verified, or nothing left to do (or dry run completed)
+    FAILED = 1  # a task failed, every message failed, or its outcome is unknown
     CONFIG_ERROR = 2  # configuration, usage or set-up error: nothing was attempted
     NOT_VERIFIED = 3  # scheduled, but not seen in the history within the timeout
     LOCKED = 4  # another run holds the lock
+    SENT_WITH_ERRORS = 5  # sent, but some of the new history rows say the message failed
     INTERRUPTED = 130  # Ctrl-C / SIGTERM
 
 
@@ -52,6 +53,12 @@ class ConfigError(EmsysError):
 
 class BrowserNotFoundError(EmsysError):
     """No usable Chromium-family browser could be found or installed."""
+
+    exit_status = ExitStatus.CONFIG_ERROR
+
+
+class BrowserLaunchError(EmsysError):
+    """The browser was found but could not start (not executable, no display, crashed)."""
 
     exit_status = ExitStatus.CONFIG_ERROR
 

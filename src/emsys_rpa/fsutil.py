@@ -40,3 +40,27 @@ def private_file(path: Path) -> Path:
     if _supports_modes():
         path.chmod(FILE_MODE)
     return path
+
+
+def usable_dir(path: Path, what: str) -> Path:
+    """``private_dir(path)``, or a ``ConfigError`` naming the folder, its role and why not.
+
+    ``what`` says what the folder is for ("state folder", "run folder"), for the message.
+    """
+    from emsys_rpa.errors import ConfigError
+    from emsys_rpa.wording.i18n import _
+
+    try:
+        private_dir(path)
+        probe = path / f".emsys-rpa-write-test.{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(
+            _("the {what} {path} cannot be used: {reason}").format(
+                what=_(what), path=path, reason=reason
+            ),
+            hint=_("choose a folder this user can create and write to"),
+        ) from None
+    return path

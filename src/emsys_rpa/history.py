@@ -38,6 +38,8 @@ SEND_DATE_HEADERS = (
 # A date column that is never the send date (the alert configuration table has one).
 NOT_SEND_DATE_HEADERS = ("ultima modificare", "modificare", "emitere", "scadent", "creare")
 STATUS_HEADERS = ("stare", "status", "starea")
+# Folded history statuses of rows that did not go out.
+_FAILED_STATUS = re.compile(r"eroare|esuat|error|fail|respins|netrimis|nu s-a trimis|invalid")
 # A header longer than this is a sentence (a caption, a "no records" row), not a column title.
 HEADER_MAX_LEN = 60
 
@@ -170,6 +172,45 @@ def is_new(row: HistoryRow, since: datetime) -> bool:
     return row.sent_at.replace(second=0, microsecond=0) >= since.replace(second=0, microsecond=0)
 
 
+def is_failed_status(status: str | None) -> bool:
+    """The row's status says it did not go out (Eroare la trimitere, Eșuat, Respins, …)."""
+    return bool(status) and bool(_FAILED_STATUS.search(fold(status or "")))
+
+
+def undated_failures(rows: Sequence[HistoryRow], since: datetime) -> tuple[list[HistoryRow], int]:
+    """Failed rows without a send date, placed by their position in a grid sorted by send time.
+
+    A portal may leave the send-date cell of a row that failed empty; the row still sits in the
+    grid's send-time order. Such a row is new when it is *newer* (in the grid's order) than a
+    dated row that is itself new: a positional proof that never counts an old row. Rows between
+    a new and an old dated row could be either, and are not counted.
+
+    Returns the undated failed rows proven new that way, and how many undated failed rows sit at
+    the grid's newest end above a dated row that is old: those only a change between two
+    readings can prove new (an earlier run's failures can sit there too). Without a readable
+    order (fewer than two distinct dates) nothing is counted.
+    """
+    order = detect_order([r.sent_at for r in rows if r.sent_at is not None])
+    if order is Order.UNKNOWN:
+        return [], 0
+    newest_first = list(rows) if order is Order.NEWEST_FIRST else list(reversed(rows))
+    proven: list[HistoryRow] = []
+    pending: list[HistoryRow] = []  # undated failed rows newer than the next dated row
+    at_newest_end: int | None = None
+    for row in newest_first:
+        if row.sent_at is None:
+            if is_failed_status(row.status):
+                pending.append(row)
+            continue
+        new = is_new(row, since)
+        if at_newest_end is None:
+            at_newest_end = 0 if new else len(pending)
+        if new:
+            proven += pending
+        pending = []
+    return proven, at_newest_end or 0
+
+
 @dataclass
 class Tally:
     """What the new rows across the pages read so far add up to."""
@@ -178,6 +219,10 @@ class Tally:
     first_sent_at: datetime | None = None
     last_sent_at: datetime | None = None
     statuses: Counter[str] = field(default_factory=Counter)
+    # Undated failed rows at the grid's newest end (see ``undated_failures``); only the first
+    # page added (the one holding that end) counts.
+    failed_at_newest_end: int = 0
+    _pages: int = 0
 
     def add(self, rows: Sequence[HistoryRow], since: datetime) -> int:
         """Count the new rows of one page; return how many there were."""
@@ -191,4 +236,11 @@ class Tally:
                 self.last_sent_at = row.sent_at
             if row.status:
                 self.statuses[row.status] += 1
-        return len(new)
+        placed, at_end = undated_failures(rows, since)
+        self.rows_seen += len(placed)
+        for row in placed:
+            self.statuses[row.status or "?"] += 1
+        if self._pages == 0:
+            self.failed_at_newest_end = at_end
+        self._pages += 1
+        return len(new) + len(placed)

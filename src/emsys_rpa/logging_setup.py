@@ -34,7 +34,9 @@ class _TeeRenderer:
         self._json = structlog.processors.JSONRenderer(default=str)
 
     def __call__(self, logger: WrappedLogger, name: str, event_dict: EventDict) -> Any:
-        if self._run_log is not None:
+        # The run log is closed when the run ends; whatever is logged after it (a notifier,
+        # the next command in the same process) still reaches the console.
+        if self._run_log is not None and not self._run_log.closed:
             line = self._json(logger, name, dict(event_dict))
             text = line.decode() if isinstance(line, bytes) else line
             self._run_log.write(f"{text}\n")

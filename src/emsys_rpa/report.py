@@ -20,15 +20,22 @@ from emsys_rpa.errors import ExitStatus
 from emsys_rpa.redaction import redactor
 from emsys_rpa.summary import REPORT_NAME, SESSION, RunSummary, StepRecord, StepStatus
 from emsys_rpa.wording import (
-    SESSION_TITLE,
+    _,
+    fmt_clock,
     fmt_dt,
     fmt_duration,
     headline,
+    language,
     safe_url,
+    session_title,
     show_trace_command,
+    step_name,
+    task_outcome,
+    task_status_label,
     task_status_level,
     task_status_text,
     task_title,
+    translate_text,
 )
 
 _IMAGE_TYPES = {
@@ -75,7 +82,7 @@ def _shot(run_dir: Path, title: str, step: StepRecord) -> _Shot | None:
     if not step.screenshot:
         return None
     return _Shot(
-        caption=f"{title} · {step.name}",
+        caption=f"{title} · {step_name(step.name)}",
         data_uri=_embed(run_dir, step.screenshot),
         path=step.screenshot,
         failed=step.status is StepStatus.FAILED,
@@ -94,6 +101,14 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+def _step_status(status: StepStatus) -> str:
+    return {
+        StepStatus.OK: _("ok"),
+        StepStatus.FAILED: _("failed"),
+        StepStatus.SKIPPED: _("skipped"),
+    }[status]
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("emsys_rpa", "templates"),
@@ -106,10 +121,17 @@ def _environment() -> Environment:
     env.filters["dt"] = fmt_dt
     env.filters["dt_min"] = lambda v: fmt_dt(v, seconds=False)
     env.filters["duration"] = fmt_duration
+    env.filters["clock"] = fmt_clock
     env.globals.update(
+        _=_,
         task_title=task_title,
         task_status_text=task_status_text,
+        task_status_label=task_status_label,
         task_status_level=task_status_level,
+        task_outcome=task_outcome,
+        step_name=step_name,
+        step_status=_step_status,
+        translate_text=translate_text,
     )
     return env
 
@@ -128,7 +150,7 @@ def render_report(summary: RunSummary, run_dir: Path) -> str:
             "failed_shots": [s for s in shots if s.failed],
         }
 
-    session = section(SESSION, SESSION_TITLE, summary.steps)
+    session = section(SESSION, session_title(), summary.steps)
     tasks = [
         {**section(task.name, task_title(task), task.steps), "task": task} for task in summary.tasks
     ]
@@ -139,6 +161,7 @@ def render_report(summary: RunSummary, run_dir: Path) -> str:
         .get_template("report.html.j2")
         .render(
             summary=summary,
+            lang=language(),
             headline=head,
             exit_code=code,
             portal_url=safe_url(summary.portal_url),

@@ -24,6 +24,9 @@ KEYRING_SERVICE = "emsys-rpa"
 # user may share a name without sharing a password.
 SMTP_KEYRING_SERVICE = f"{KEYRING_SERVICE}-smtp"
 SMTP_PASSWORD_ENV = "EMSYS_SMTP_PASSWORD"  # noqa: S105 (a variable name, not a password)
+# A notification URL's {NAME} placeholder: the environment variable NAME, else this service's
+# keyring entry for the user NAME.
+NOTIFY_KEYRING_SERVICE = f"{KEYRING_SERVICE}-notify"
 
 
 Secret = str | SecretStr | None

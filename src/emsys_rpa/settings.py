@@ -19,7 +19,15 @@ from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -27,6 +35,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from emsys_rpa import notify_urls
 from emsys_rpa.errors import ConfigError
 from emsys_rpa.secrets import KEYRING_SERVICE, secret_from_env_or_keyring
 from emsys_rpa.selector_keys import SELECTOR_KEYS, unknown_selector_key
@@ -101,7 +110,8 @@ class RunSettings(_Section):
     period_from: date | None = None
     period_to: date | None = None
     check_manual_alerts: bool = True
-    trace: Literal["off", "on-failure", "always"] = "on-failure"
+    # on-failure / always: actions and a screencast; full: DOM snapshots too, always kept.
+    trace: Literal["off", "on-failure", "always", "full"] = "on-failure"
 
     @field_validator("only", mode="before")
     @classmethod
@@ -135,9 +145,20 @@ class WebhookNotifySettings(_Section):
 
 
 class NotifySettings(_Section):
+    """When to notify, and where: one Apprise URL per channel (``notify_urls`` has the rules),
+    plus the older ``email`` and ``webhook`` tables, still honoured."""
+
     on: Literal["never", "failure", "always"] = "failure"
+    urls: tuple[str, ...] = ()
+    attach_report: bool = True
+    # The longest one channel may take (Apprise gives up on it then; the run goes on).
+    timeout_s: float = Field(60.0, gt=0)
     email: EmailNotifySettings = EmailNotifySettings()
     webhook: WebhookNotifySettings = WebhookNotifySettings()
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.urls or self.email.smtp_host or self.email.recipients or self.webhook.url)
 
 
 class StateSettings(_Section):
@@ -148,6 +169,35 @@ class StateSettings(_Section):
     @property
     def resolved_dir(self) -> Path:
         return self.dir or Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class UiSettings(_Section):
+    """What people read: ``ro`` or ``en`` (None: the system locale's, ro_* being Romanian)."""
+
+    language: Literal["ro", "en"] | None = None
+
+
+class ProfileSettings(_Section):
+    """One portal among several served from one install (``--profile NAME``).
+
+    Its url, user and selectors replace the top-level ones; it gets its own ledger, lock and
+    runs listing (``<state.dir>/profiles/NAME``) and its own run folders (``runs/NAME/``).
+    """
+
+    url: str | None = None
+    username: str | None = None
+    timezone: str | None = None
+    selectors: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_http(cls, value: str | None) -> str | None:
+        return PortalSettings._url_is_http(value)
+
+    @field_validator("selectors")
+    @classmethod
+    def _known_selector_keys(cls, value: dict[str, str]) -> dict[str, str]:
+        return _known_selectors(value)
 
 
 class LogSettings(_Section):
@@ -175,14 +225,19 @@ class Settings(BaseSettings):
     @field_validator("selectors")
     @classmethod
     def _known_selector_keys(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = [key for key in value if key not in SELECTOR_KEYS]
-        if unknown:
-            raise ValueError("; ".join(unknown_selector_key(key) for key in unknown))
-        return value
+        return _known_selectors(value)
 
     notify: NotifySettings = NotifySettings()
     state: StateSettings = StateSettings()
     log: LogSettings = LogSettings()
+    ui: UiSettings = UiSettings()
+    profiles: dict[str, ProfileSettings] = Field(default_factory=dict)
+    # The profile this Settings was made for (set by with_profile, never read from a source).
+    _profile: str | None = PrivateAttr(default=None)
+
+    @property
+    def profile(self) -> str | None:
+        return self._profile
 
     # Set by load_settings() just before instantiation; None means "no file".
     _toml_file: ClassVar[Path | None] = None
@@ -204,31 +259,55 @@ class Settings(BaseSettings):
     def require_portal(self) -> None:
         """Raise ConfigError naming everything a run against a real portal still lacks."""
         problems = []
+        from emsys_rpa.wording.i18n import _
+
         if not self.portal.url:
             problems.append(
-                'portal.url is not set: put `url = "https://…"` under [portal] in the config '
-                "file, or set EMSYS_PORTAL_URL"
+                _(
+                    'portal.url is not set: run `emsys-rpa init`, or put `url = "https://…"` '
+                    "under [portal] in the config file, or set EMSYS_PORTAL_URL"
+                )
             )
         if not self.username:
             problems.append(
-                'username is not set: put `username = "…"` at the top of the config file, '
-                "or set EMSYS_USERNAME"
+                _(
+                    'username is not set: run `emsys-rpa init`, or put `username = "…"` at '
+                    "the top of the config file, or set EMSYS_USERNAME"
+                )
             )
         if self.password is None or not self.password.get_secret_value():
             problems.append(
-                "password is not set: set EMSYS_PASSWORD, or store it in the OS keyring with "
-                f"`keyring set {KEYRING_SERVICE} <username>`"
+                _(
+                    "password is not set: run `emsys-rpa init` (it stores it in the system "
+                    "keyring), or set EMSYS_PASSWORD, or run `keyring set {service} {user}`"
+                ).format(service=KEYRING_SERVICE, user=self.keyring_user or "<username>")
             )
         if problems:
             raise ConfigError(problems)
 
+    @property
+    def keyring_user(self) -> str | None:
+        """The name the password is kept under in the keyring (a profile's: NAME:user)."""
+        if not self.username:
+            return None
+        return f"{self.profile}:{self.username}" if self.profile else self.username
+
+
+def _known_selectors(value: dict[str, str]) -> dict[str, str]:
+    unknown = [key for key in value if key not in SELECTOR_KEYS]
+    if unknown:
+        raise ValueError("; ".join(unknown_selector_key(key) for key in unknown))
+    return value
+
+
+def user_config_path() -> Path:
+    """The per-user config file (``emsys-rpa init`` writes it; ``run`` reads it)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
 
 def default_config_paths() -> list[Path]:
     """Where a config file is looked for when --config is not given, in order."""
-    return [
-        Path.cwd() / LOCAL_CONFIG_NAME,
-        Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml",
-    ]
+    return [Path.cwd() / LOCAL_CONFIG_NAME, user_config_path()]
 
 
 def find_config_file(explicit: Path | None) -> Path | None:
@@ -277,7 +356,9 @@ def _format_validation_error(exc: ValidationError) -> list[str]:
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check its spelling against config.example.toml)"
         given = err.get("input")
-        shown = "" if err["type"] == "extra_forbidden" or "password" in loc else f" (got {given!r})"
+        # Never echo what may be a secret: a password, or a notification URL with its token.
+        secret = "password" in loc or loc.startswith("notify.")
+        shown = "" if err["type"] == "extra_forbidden" or secret else f" (got {given!r})"
         lines.append(f"{loc}: {msg}{shown}")
     return lines
 
@@ -287,6 +368,7 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
     use_keyring: bool = True,
+    profile: str | None = None,
 ) -> Settings:
     """Build Settings from CLI overrides, environment, TOML file and defaults.
 
@@ -295,7 +377,9 @@ def load_settings(
     """
     path = find_config_file(config_file)
     if path is not None:
-        _refuse_password_in_file(_read_toml(path), path)
+        data = _read_toml(path)
+        _refuse_password_in_file(data, path)
+        notify_urls.refuse_secrets_in_file(data, path, [f.upper() for f in Settings.model_fields])
     init = _drop_none(dict(overrides or {}))
     Settings._toml_file = path
     try:
@@ -307,11 +391,47 @@ def load_settings(
         ) from None
     finally:
         Settings._toml_file = None
+    if settings.notify.configured:
+        notify_urls.check(settings.notify)
+    if profile is not None:
+        settings = with_profile(settings, profile, path)
     if settings.password is None and use_keyring:
-        secret = secret_from_env_or_keyring(PASSWORD_ENV, KEYRING_SERVICE, settings.username)
+        secret = secret_from_env_or_keyring(PASSWORD_ENV, KEYRING_SERVICE, settings.keyring_user)
         if secret is not None:
             settings = settings.model_copy(update={"password": secret})
     return settings
+
+
+def with_profile(settings: Settings, name: str, path: Path | None = None) -> Settings:
+    """``settings`` for the portal of ``[profiles.NAME]``: its url, user, zone and selectors,
+    and a state folder and runs folder of its own."""
+    chosen = settings.profiles.get(name)
+    if chosen is None:
+        known = ", ".join(sorted(settings.profiles)) or "none"
+        where = f" in {path}" if path else ""
+        raise ConfigError(
+            f"--profile {name}: no [profiles.{name}] table{where} (profiles: {known})",
+            hint=f"add one, or run `emsys-rpa init --profile {name}`",
+        )
+    portal = settings.portal.model_copy(
+        update={
+            "url": chosen.url or settings.portal.url,
+            "timezone": chosen.timezone or settings.portal.timezone,
+        }
+    )
+    state = StateSettings(dir=settings.state.resolved_dir / "profiles" / name)
+    run = settings.run.model_copy(update={"runs_root": settings.run.runs_root / name})
+    chosen_settings = settings.model_copy(
+        update={
+            "portal": portal,
+            "username": chosen.username or settings.username,
+            "selectors": {**settings.selectors, **chosen.selectors},
+            "state": state,
+            "run": run,
+        }
+    )
+    chosen_settings._profile = name
+    return chosen_settings
 
 
 def _drop_none(data: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ class StepStatus(StrEnum):
 
 class TaskStatus(StrEnum):
     VERIFIED = "verified"  # scheduled and history shows sending started
+    SENT_WITH_ERRORS = "sent_with_errors"  # sending started; some new rows failed
+    ALL_FAILED = "all_failed"  # sending was attempted; every new row failed
     NOT_VERIFIED = "not_verified"  # scheduled, history showed nothing in time
     DRY_RUN = "dry_run"  # every screen filled, cancelled before Trimite
     SKIPPED = "skipped"  # not asked for, or already done today (ledger)
@@ -52,6 +54,7 @@ class Verification(BaseModel):
     first_sent_at: datetime | None = None
     last_sent_at: datetime | None = None
     statuses: dict[str, int] = Field(default_factory=dict)
+    rows_failed: int = 0  # of rows_seen, those whose status says the message failed
     polls: int = 0
     duration_s: float = 0.0
 
@@ -67,6 +70,11 @@ class TaskResult(BaseModel):
     steps: list[StepRecord] = Field(default_factory=list)
     errors: list[str] = Field(default_factory=list)
     skip_reason: str | None = None
+    # Why it was skipped, as data: "not_selected" (--only), "manual_sends", or the ledger's
+    # refusal kind ("verified": an earlier run did it today, named by done_by and done_at).
+    skip_kind: str | None = None
+    done_by: str | None = None
+    done_at: datetime | None = None
 
     def duration_s(self) -> float | None:
         """Wall time from the task's first step to the end of its last one."""
@@ -107,12 +115,18 @@ class RunSummary(BaseModel):
         if error is not None:
             return error
         statuses = {t.status for t in self.tasks}
-        if statuses & {TaskStatus.FAILED, TaskStatus.OUTCOME_UNKNOWN, TaskStatus.NOT_RUN}:
-            return ExitStatus.FAILED
-        if self.errors:
+        failed = {
+            TaskStatus.FAILED,
+            TaskStatus.ALL_FAILED,
+            TaskStatus.OUTCOME_UNKNOWN,
+            TaskStatus.NOT_RUN,
+        }
+        if statuses & failed or self.errors:
             return ExitStatus.FAILED
         if TaskStatus.NOT_VERIFIED in statuses:
             return ExitStatus.NOT_VERIFIED
+        if TaskStatus.SENT_WITH_ERRORS in statuses:
+            return ExitStatus.SENT_WITH_ERRORS
         return ExitStatus.OK
 
     def effective_exit_code(self) -> int:

@@ -64,6 +64,7 @@ def cli_env(
         if not k.startswith("EMSYS_") or k.startswith("EMSYS_RUN_")
     }
     env["EMSYS_STATE_DIR"] = str(tmp_path / state)
+    env["EMSYS_LANG"] = os.environ.get("EMSYS_LANG", "en")
     if browser_choice.executable_path:
         env["EMSYS_BROWSER_EXECUTABLE"] = browser_choice.executable_path
     if portal is not None:

@@ -199,7 +199,8 @@ class Clerk:
 
     # -- the manual's two procedures -----------------------------------------------------------
 
-    def send_alerts(self, *, background: bool = True, expect: str = SCHEDULED) -> float:
+    def open_alert_windows(self) -> tuple[Window, Window]:
+        """Alerte → Configurează trimitere alertă → Alegere modalitate transmitere alerte."""
         self.open_alerts()
         first = self.open_window(
             lambda: self.button(self.page, "Configurează trimitere alertă").click(),
@@ -209,6 +210,10 @@ class Clerk:
             lambda: self.button(first.scope, "Alegere modalitate transmitere alerte").click(),
             "Alegere modalitate transmitere alerte",
         )
+        return first, second
+
+    def send_alerts(self, *, background: bool = True, expect: str = SCHEDULED) -> float:
+        first, second = self.open_alert_windows()
         self.tick_fundal(second, background)
         elapsed = self.press_send(second, "Trimite alerta", expect=expect)
         self.close_with_x(second)

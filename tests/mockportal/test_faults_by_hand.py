@@ -15,7 +15,7 @@ from emsys_rpa.mockportal import (
     running_mock_portal,
 )
 
-from .clerk import EXECUTED, Clerk, Window
+from .clerk import EXECUTED, Clerk
 from .conftest import FAST
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def test_expired_session_lands_on_login_and_sends_nothing(page: Page) -> None:
     with running_mock_portal(_options("session_expiry=2")) as portal:
         clerk = Clerk(page, portal, ALL_VARIANTS["default"])
         clerk.login()  # Default.aspx: authenticated request 1
-        second = _open_sending_window(clerk, page)  # Alerte.aspx: request 2
+        second = clerk.open_alert_windows()[1]  # Alerte.aspx: request 2
         clerk.tick_fundal(second)
         clerk.button(second.scope, "Trimite alerta").click()  # request 3: the session is gone
         page.wait_for_url("**/Login.aspx")
@@ -72,18 +72,6 @@ def test_expired_session_lands_on_login_and_sends_nothing(page: Page) -> None:
         clerk.login()
         assert page.get_by_text(clerk.t("Bine ați venit")).is_visible()
         assert portal.ledger()["logins"] == 2
-
-
-def _open_sending_window(clerk: Clerk, page: Page) -> Window:
-    clerk.open_alerts()
-    first = clerk.open_window(
-        lambda: clerk.button(page, "Configurează trimitere alertă").click(),
-        "Configurare trimitere alertă",
-    )
-    return clerk.open_window(
-        lambda: clerk.button(first.scope, "Alegere modalitate transmitere alerte").click(),
-        "Alegere modalitate transmitere alerte",
-    )
 
 
 def test_late_confirmation_message(page: Page) -> None:
@@ -160,7 +148,7 @@ def test_cancelling_the_confirm_sends_nothing(page: Page) -> None:
         clerk = Clerk(page, portal, variant)
         clerk.accept_confirm = False
         clerk.login()
-        second = _open_sending_window(clerk, page)
+        second = clerk.open_alert_windows()[1]
         clerk.tick_fundal(second)
         clerk.button(second.scope, "Trimite alerta").click()
         clerk.wait_until(lambda: bool(clerk.dialogs), 10, "the confirm()")

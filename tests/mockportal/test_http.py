@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import re
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import date
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -24,29 +20,9 @@ from emsys_rpa.mockportal import (
 from emsys_rpa.mockportal.grid import PAGE_SIZE, fetch_page
 from emsys_rpa.mockportal.pages import PageState
 
+from .command import refused, serving
 from .conftest import FAST
-
-USER = "ctl00$MainContent$txtUtilizator"
-PASSWORD = "ctl00$MainContent$txtParola"
-
-
-@pytest.fixture
-def client(default_portal: MockPortal) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=default_portal.base_url) as http:
-        yield http
-
-
-def _login(http: httpx.Client, portal: MockPortal, password: str | None = None) -> httpx.Response:
-    return http.post(
-        "/Login.aspx",
-        data={USER: portal.username, PASSWORD: password or portal.password},
-    )
-
-
-def _viewstate(html: str) -> str:
-    found = re.search(r'name="__VIEWSTATE" id="__VIEWSTATE" value="([^"]*)"', html)
-    assert found is not None
-    return found.group(1)
+from .webforms import PASSWORD, USER, login, viewstate
 
 
 def test_binds_localhost_and_serves_the_login_page(default_portal: MockPortal) -> None:
@@ -75,12 +51,12 @@ def test_protected_pages_send_you_to_login_and_back(
 def test_wrong_passwords_lock_the_account_after_five(
     default_portal: MockPortal, client: httpx.Client
 ) -> None:
-    messages = [_login(client, default_portal, "nu-e-parola").text for _ in range(5)]
+    messages = [login(client, default_portal, "nu-e-parola").text for _ in range(5)]
     assert "Utilizator sau parolă incorectă." in messages[0]
     assert "Mai aveți 1 încercare" in messages[3]
     assert "Contul a fost blocat" in messages[4]
     # Locked means locked: the right password no longer helps.
-    refused = _login(client, default_portal)
+    refused = login(client, default_portal)
     assert refused.status_code == 200 and "Contul este blocat" in refused.text
     ledger = default_portal.ledger()
     assert ledger["locked_users"] == [default_portal.username]
@@ -92,10 +68,10 @@ def test_postback_and_ajax_answer_the_same_event() -> None:
     for spec, asynchronous in (("updates=postback", False), ("updates=ajax", True)):
         options = MockPortalOptions(variant=parse_variant(spec), **FAST)  # type: ignore[arg-type]
         with running_mock_portal(options) as portal, httpx.Client(base_url=portal.base_url) as http:
-            _login(http, portal)
+            login(http, portal)
             page = http.get("/Facturi/TransmitereFacturi.aspx")
             form = {
-                "__VIEWSTATE": _viewstate(page.text),
+                "__VIEWSTATE": viewstate(page.text),
                 "__EVENTTARGET": "ctl00$MainContent$tsTaburi",
                 "__EVENTARGUMENT": "istoric",
             }
@@ -106,7 +82,7 @@ def test_postback_and_ajax_answer_the_same_event() -> None:
             assert "Data trimitere E-mail" in body
             assert ("<html" in answer.text) is not asynchronous
             state = PageState.decode(
-                answer.json()["viewstate"] if asynchronous else _viewstate(answer.text),
+                answer.json()["viewstate"] if asynchronous else viewstate(answer.text),
                 PageState(tab="?"),
             )
             assert state.tab == "istoric"
@@ -124,12 +100,12 @@ def test_postback_and_ajax_answer_the_same_event() -> None:
 def test_a_wrong_period_is_refused_without_scheduling(
     default_portal: MockPortal, client: httpx.Client
 ) -> None:
-    _login(client, default_portal)
+    login(client, default_portal)
     page = client.get("/Facturi/TransmitereFacturi.aspx")
     answer = client.post(
         "/Facturi/TransmitereFacturi.aspx",
         data={
-            "__VIEWSTATE": _viewstate(page.text),
+            "__VIEWSTATE": viewstate(page.text),
             "__EVENTTARGET": "ctl00$MainContent$btnTrimite",
             "__EVENTARGUMENT": "",
             "__ASYNCPOST": "true",
@@ -145,7 +121,7 @@ def test_a_wrong_period_is_refused_without_scheduling(
 def test_requests_are_logged_for_the_benchmarks(
     default_portal: MockPortal, client: httpx.Client
 ) -> None:
-    _login(client, default_portal)
+    login(client, default_portal)
     client.get("/Default.aspx")
     default_portal.ledger()  # /__mock__/ is not part of the portal: not logged
     log = default_portal.requests()
@@ -189,7 +165,7 @@ def test_an_existing_database_is_reused(tmp_path: Path) -> None:
     options = MockPortalOptions(db_path=tmp_path / "keep.sqlite3", **FAST)  # type: ignore[arg-type]
     with running_mock_portal(options) as portal:
         with httpx.Client(base_url=portal.base_url) as http:
-            _login(http, portal)
+            login(http, portal)
         count = portal.state.db.counts["invoice_history"]
     with running_mock_portal(options) as again:
         assert again.state.db.counts["invoice_history"] == count
@@ -213,15 +189,7 @@ def test_paging_from_either_end_gives_the_same_rows(default_portal: MockPortal) 
 
 
 def test_the_command_prints_url_and_credentials_first_and_stops_on_sigterm() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "emsys_rpa", "mock-portal", "--send-start-delay", "0.1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
+    with serving("--send-start-delay", "0.1") as (first, _):
         found = re.search(
             r"(http://127\.0\.0\.1:\d+/Login\.aspx)\s+user: (\S+)\s+password: (\S+)", first
         )
@@ -231,31 +199,10 @@ def test_the_command_prints_url_and_credentials_first_and_stops_on_sigterm() -> 
                 found.group(1), data={USER: found.group(2), PASSWORD: found.group(3)}
             )
         assert answer.status_code == 302 and answer.headers["location"] == "/Default.aspx"
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def test_the_command_refuses_bad_options_with_exit_code_2() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "emsys_rpa",
-            "mock-portal",
-            "--variant",
-            "windows=modal",
-            "--fault",
-            "latency=slow",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = refused("--variant", "windows=modal", "--fault", "latency=slow")
     assert done.returncode == 2
     assert "dialog, iframe, popup" in done.stderr and "latency=slow" in done.stderr
 
@@ -278,7 +225,7 @@ def test_faults_reach_the_ledger() -> None:
 def test_markup_follows_the_variant(spec: str, present: list[str], absent: list[str]) -> None:
     options = MockPortalOptions(variant=parse_variant(spec), **FAST)  # type: ignore[arg-type]
     with running_mock_portal(options) as portal, httpx.Client(base_url=portal.base_url) as http:
-        _login(http, portal)
+        login(http, portal)
         html = (
             http.get("/Alerte/Alerte.aspx").text
             + http.get("/Alerte/ModalitateTransmitere.aspx").text

@@ -68,10 +68,34 @@ def test_parse_faults_combines_repeated_and_comma_separated_specs() -> None:
     assert faults == Faults(latency_ms=150, unavailable=3, session_expiry=7, late_confirm_s=2.5)
     assert parse_faults(["job_fail=0.5", "down"]) == Faults(job_fail=0.5, down=True)
     assert parse_faults(faults.describe()) == faults
+    armed = parse_faults(["at=send:drop,at=alerts.history#2:503x3", "AT=Invoices.Send:late=2.5x*"])
+    assert [fault.spec for fault in armed.at] == [
+        "at=send:drop",
+        "at=alerts.history#2:503x3",
+        "at=invoices.send:late=2.5x*",
+    ]
+    assert parse_faults(armed.describe()) == armed
 
 
 @pytest.mark.parametrize(
-    "spec", ["latency", "latency=-1", "latency=abc", "job_fail=2", "explode=1", "down=7"]
+    "spec",
+    [
+        "latency",
+        "latency=-1",
+        "latency=abc",
+        "job_fail=2",
+        "explode=1",
+        "down=7",
+        "at=send",
+        "at=send:explode",
+        "at=nowhere:503",
+        "at=shop.send:503",
+        "at=send:downx2",
+        "at=send:503x0",
+        "at=history#0:503",
+        "at=send:late=soon",
+        "at=login:expire",
+    ],
 )
 def test_parse_faults_rejects_bad_specs(spec: str) -> None:
     with pytest.raises(ValueError, match="fault"):

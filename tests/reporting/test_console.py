@@ -53,9 +53,10 @@ def test_not_a_terminal_gives_one_plain_line_per_step(make_summary: SummaryFacto
     assert not ANSI.search(text)
     assert not any(ch in text for ch in "⠋⠙⠹✓✗\r")
     step_lines = [
-        line for line in lines if re.match(r"^\d\d:\d\d:\d\d \w+: .+: (ok|failed) ", line)
+        line for line in lines if re.match(r"^\d\d:\d\d:\d\d [A-Z]+ \w+: .+: (ok|failed) ", line)
     ]
-    assert [line.split(" ", 1)[1] for line in step_lines] == [
+    # Every clock shows its zone (the machine's here: the summary's start has no portal zone).
+    assert [line.split(" ", 2)[2] for line in step_lines] == [
         "alerts: Open Funcționalități → Alerte: ok (2.5 s)",
         "alerts: Tick Fundal: ok (0.4 s)",
         "alerts: Trimite alerta: ok (1.1 s) - portal said (box): Informare i Operația a fost "
@@ -65,12 +66,12 @@ def test_not_a_terminal_gives_one_plain_line_per_step(make_summary: SummaryFacto
         "invoices: Fill Perioada: ok (0.8 s)",
         "invoices: Configureaza transmiterea facturii: failed (15.0 s) - button not found",
     ]
-    assert any(line.endswith("alerts: verified, 4 rows seen") for line in lines)
+    assert any(line.endswith("alerts: verified (4 rows seen)") for line in lines)
     # The final table: task, status, rows seen, first/last send time, duration.
     table = [line.split("|") for line in lines if line.count("|") == 5]
     cells = [[cell.strip() for cell in row] for row in table]
     assert cells[0] == ["task", "status", "rows seen", "first sent", "last sent", "duration"]
-    assert cells[1] == ["alerts", "verified", "4", "05:31", "05:33", "1 min 41 s"]
+    assert cells[1] == ["alerts", "verified (4 rows seen)", "4", "05:31", "05:33", "1 min 41 s"]
     assert cells[2] == ["invoices", "failed", "–", "–", "–", "21.0 s"]
     assert "error: invoices: button 'Configurează transmiterea facturii' not found" in lines
     run_dir = Path(summary.run_dir or "")
@@ -84,7 +85,7 @@ def test_quiet_prints_only_the_final_line(make_summary: SummaryFactory) -> None:
     for stream in (io.StringIO(), _Terminal()):
         _replay(summary, stream, quiet=True)
         assert stream.getvalue() == one_line(summary) + "\n"
-        assert stream.getvalue().startswith("emsys-rpa NOT_VERIFIED (exit 3): ")
+        assert stream.getvalue().startswith("emsys-rpa NOT VERIFIED (exit 3): ")
 
 
 def test_a_terminal_gets_the_live_step_list_in_colour(make_summary: SummaryFactory) -> None:
@@ -125,3 +126,19 @@ def test_console_output_never_shows_the_password(
         _replay(summary, stream)
         assert password not in stream.getvalue()
         assert "rejected ***" in stream.getvalue()
+
+
+def test_logging_after_the_run_log_is_closed_still_works(tmp_path: Path) -> None:
+    import io
+
+    import structlog
+
+    from emsys_rpa.logging_setup import close_run_log, configure_logging
+
+    stream = io.StringIO()
+    configure_logging("json", "info", run_log=tmp_path / "run.log.jsonl", stream=stream)
+    structlog.get_logger("t").info("during the run")
+    close_run_log()
+    structlog.get_logger("t").info("after the run")  # a notifier logging once the run is over
+    assert "after the run" in stream.getvalue()
+    assert "after the run" not in (tmp_path / "run.log.jsonl").read_text("utf-8")

@@ -1,11 +1,14 @@
-"""Notifications against a real SMTP server (aiosmtpd) and a real HTTP receiver, both local."""
+"""Notifications through Apprise against a real SMTP server (aiosmtpd) and a real HTTP receiver,
+both local: the older [notify.email] and [notify.webhook] tables and [notify] urls alike."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import email
 import ipaddress
 import json
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -22,10 +25,14 @@ import structlog
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from emsys_rpa.cli import main
+from emsys_rpa.errors import ExitStatus
 from emsys_rpa.notify import send_notifications
+from emsys_rpa.notify_urls import instantiate, private_values
 from emsys_rpa.report import write_report
 from emsys_rpa.settings import EmailNotifySettings, NotifySettings, WebhookNotifySettings
 from emsys_rpa.summary import RunSummary
+from emsys_rpa.wording import set_language
 
 SummaryFactory = Callable[..., RunSummary]
 SMTP_USER = "robot@example.ro"
@@ -161,6 +168,12 @@ def _email_settings(port: int, **overrides: Any) -> NotifySettings:
     return NotifySettings(on="failure", email=EmailNotifySettings(**mail))
 
 
+def _text_of(message: EmailMessage) -> str:
+    body = message.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content()).replace("\r\n", "\n")
+
+
 def _everything_in(message: EmailMessage) -> str:
     """Headers, body and every attachment, decoded: what a recipient can read."""
     parts = [str(value) for value in message.values()]
@@ -180,24 +193,25 @@ def test_failure_mail_arrives_with_status_summary_and_report(
     with smtp_server(port, auth_require_tls=False) as inbox:
         sent = send_notifications(_email_settings(port), summary, report)
 
-    assert sent == ["email to facturare@example.ro, oncall@example.ro"]
-    assert inbox.recipients == [["facturare@example.ro", "oncall@example.ro"]]
-    [message] = inbox.messages
+    assert sent == ["E-Mail (notify.email)"]
+    # Apprise sends each recipient a message of their own.
+    assert inbox.recipients == [["facturare@example.ro"], ["oncall@example.ro"]]
+    message = inbox.messages[0]
     assert message["Subject"] == "[emsys-rpa] FAILED 2026-11-28: alerts verified, invoices failed"
-    assert message["X-Emsys-Rpa-Exit-Code"] == "1"
-    body = message.get_body(("plain",))
-    assert body is not None
-    text = body.get_content().replace("\r\n", "\n")
+    assert message["From"] == "emsys-rpa@example.ro"
+    assert (message["X-Emsys-Rpa-Status"], message["X-Emsys-Rpa-Exit-Code"]) == ("FAILED", "1")
+    text = _text_of(message)
     assert text.startswith("FAILED\nA task failed or did not run")
-    assert "invoices: failed (failed before anything was sent)" in text
+    assert "invoices: failed (failed: nothing was sent)" in text
     assert "invoices: portal echoed ***" in text
     assert f"Report (attached; also at): {report}" in text
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "emsys-rpa-report-20261128-053000.html"
     assert attachment.get_content_type() == "text/html"
-    assert attachment.get_content().encode("utf-8") == report.read_bytes()
-    assert password not in _everything_in(message)
-    assert password.encode() not in inbox.raw[0]
+    assert attachment.get_payload(decode=True) == report.read_bytes()
+    for raw, received in zip(inbox.raw, inbox.messages, strict=True):
+        assert password not in _everything_in(received)
+        assert password.encode() not in raw
 
 
 def test_starttls_with_login_from_the_environment(
@@ -218,9 +232,10 @@ def test_starttls_with_login_from_the_environment(
         settings = _email_settings(port, security="starttls", username=SMTP_USER)
         sent = send_notifications(settings, summary, None)
 
-    assert sent == ["email to facturare@example.ro, oncall@example.ro"]
+    assert sent == ["E-Mail (notify.email)"]
     assert inbox.logins == [(SMTP_USER.encode(), True)]
-    [message] = inbox.messages
+    assert len(inbox.messages) == 2
+    message = inbox.messages[0]
     assert message["Subject"].startswith("[emsys-rpa] NOT VERIFIED 2026-11-28: ")
     assert message["From"] == "emsys-rpa@example.ro"
     assert not list(message.iter_attachments())
@@ -247,7 +262,7 @@ def test_implicit_tls(
         settings = _email_settings(port, security="ssl", username=SMTP_USER)
         sent = send_notifications(settings, summary, None)
 
-    assert sent == ["email to facturare@example.ro, oncall@example.ro"]
+    assert sent == ["E-Mail (notify.email)"]
     assert inbox.logins == [(SMTP_USER.encode(), True)]
     assert inbox.messages[0]["X-Emsys-Rpa-Status"] == "FAILED"
 
@@ -266,7 +281,7 @@ def test_an_untrusted_certificate_is_refused_not_ignored(
     assert sent == []
     assert inbox.messages == []
     [failure] = [e for e in logs if e["event"] == "notify_failed"]
-    assert failure["channel"] == "email"
+    assert failure["channel"] == "notify.email"
     assert "CERTIFICATE_VERIFY_FAILED" in failure["error"]
 
 
@@ -302,7 +317,7 @@ def test_an_unreachable_smtp_server_does_not_raise(
     with structlog.testing.capture_logs() as logs:
         sent = send_notifications(_email_settings(free_port()), make_summary("failed"), None)
     assert sent == []
-    assert [e["channel"] for e in logs if e["event"] == "notify_failed"] == ["email"]
+    assert [e["channel"] for e in logs if e["event"] == "notify_failed"] == ["notify.email"]
 
 
 @pytest.mark.parametrize(
@@ -323,10 +338,154 @@ def test_when_to_send(
     expected: int,
 ) -> None:
     port = free_port()
-    settings = _email_settings(port).model_copy(update={"on": on})
+    settings = _email_settings(port, recipients=("oncall@example.ro",))
     with smtp_server(port, auth_require_tls=False) as inbox:
-        sent = send_notifications(settings, make_summary(outcome), None)
+        sent = send_notifications(
+            settings.model_copy(update={"on": on}), make_summary(outcome), None
+        )
     assert len(inbox.messages) == len(sent) == expected
+
+
+def test_the_message_is_in_the_language_in_use_on_every_channel(
+    make_summary: SummaryFactory, free_port: Callable[[], int], receiver: Receiver
+) -> None:
+    port = free_port()
+    hook = receiver.base_url.replace("http://", "json://") + "/hooks/ro"
+    settings = _email_settings(port, recipients=("oncall@example.ro",))
+    settings = settings.model_copy(update={"urls": (hook,)})
+    set_language("ro")
+    try:
+        with smtp_server(port) as inbox:
+            send_notifications(settings, make_summary("failed"), None)
+    finally:
+        set_language("en")
+
+    [message] = inbox.messages
+    assert message["Subject"].startswith("[emsys-rpa] EȘUAT 2026-11-28: ")
+    assert message["X-Emsys-Rpa-Status"] == "EȘUAT"
+    text = _text_of(message)
+    assert "Rulare:   20261128-053000 (cod de ieșire 1)" in text and "Sarcini:" in text
+    [(_, _, payload)] = receiver.requests
+    assert payload["title"] == message["Subject"]
+    assert "Sarcini:" in payload["message"]
+
+
+# --- [notify] urls: Apprise URLs, their secrets filled in when sending -------------------------
+
+
+def test_a_mailtos_url_takes_its_password_from_the_environment_and_never_shows_it(
+    make_summary: SummaryFactory,
+    tls_files: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    free_port: Callable[[], int],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_files[0]))
+    monkeypatch.setenv("EMSYS_RELAY_PW", SMTP_PASSWORD)
+    port = free_port()
+    url = (
+        f"mailtos://robot:{{EMSYS_RELAY_PW}}@example.ro:{port}"
+        "?smtp=127.0.0.1&user=robot@example.ro&to=oncall@example.ro"
+    )
+    settings = NotifySettings(on="always", urls=(url,))
+    summary = make_summary("ok")
+    report = write_report(summary, Path(summary.run_dir or ""))
+
+    with (
+        structlog.testing.capture_logs() as logs,
+        smtp_server(port, tls_context=_server_context(tls_files), auth_required=True) as inbox,
+    ):
+        sent = send_notifications(settings, summary, report)
+
+    assert sent == ["E-Mail (notify.urls[0])"]
+    assert inbox.logins == [(SMTP_USER.encode(), True)]
+    [message] = inbox.messages
+    assert message["From"] == "emsys-rpa <robot@example.ro>"
+    assert message["Subject"] == (
+        "[emsys-rpa] OK: SCHEDULED AND VERIFIED 2026-11-28: alerts verified, invoices verified"
+    )
+    assert message["X-Emsys-Rpa-Exit-Code"] == "0"
+    assert "Report (attached; also at)" in _text_of(message)
+    assert len(list(message.iter_attachments())) == 1
+    assert SMTP_PASSWORD not in _everything_in(message)
+    out, err = capsys.readouterr()
+    assert SMTP_PASSWORD not in repr(logs) + out + err
+    assert "Connecting to remote SMTP server" not in out + err  # Apprise's own log stays in
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_a_placeholder_comes_from_the_keyring_when_the_environment_lacks_it(
+    make_summary: SummaryFactory, monkeypatch: pytest.MonkeyPatch, free_port: Callable[[], int]
+) -> None:
+    asked: list[tuple[str, str]] = []
+
+    def from_keyring(service: str, user: str) -> str:
+        asked.append((service, user))
+        return SMTP_PASSWORD
+
+    monkeypatch.setattr("keyring.get_password", from_keyring)
+    port = free_port()
+    url = f"mailto://robot:{{EMSYS_RELAY_PW}}@example.ro:{port}?smtp=127.0.0.1&user={SMTP_USER}"
+    with smtp_server(port, auth_required=True, auth_require_tls=False) as inbox:
+        sent = send_notifications(
+            NotifySettings(on="always", urls=(url,)), make_summary("ok"), None
+        )
+
+    assert sent == ["E-Mail (notify.urls[0])"]
+    assert asked == [("emsys-rpa-notify", "EMSYS_RELAY_PW")]
+    assert inbox.logins == [(SMTP_USER.encode(), True)]
+
+
+def test_a_missing_placeholder_fails_that_channel_only_saying_how_to_set_it(
+    make_summary: SummaryFactory, free_port: Callable[[], int]
+) -> None:
+    port = free_port()
+    urls = (
+        "mailto://robot:{EMSYS_NOWHERE_PW}@example.ro?smtp=127.0.0.1",
+        f"mailto://example.ro:{port}?smtp=127.0.0.1&from=emsys-rpa@example.ro&to=a@example.ro",
+    )
+    with structlog.testing.capture_logs() as logs, smtp_server(port) as inbox:
+        sent = send_notifications(NotifySettings(on="always", urls=urls), make_summary("ok"), None)
+
+    assert sent == ["E-Mail (notify.urls[1])"]
+    assert len(inbox.messages) == 1
+    [failure] = [e for e in logs if e["event"] == "notify_failed"]
+    assert failure["channel"] == "notify.urls[0]"
+    assert failure["error"].startswith("{EMSYS_NOWHERE_PW} is not set")
+    assert "keyring set emsys-rpa-notify EMSYS_NOWHERE_PW" in failure["error"]
+
+
+def test_a_hung_smtp_server_fails_the_channel_after_its_timeout(
+    make_summary: SummaryFactory,
+) -> None:
+    # It accepts the connection and never says hello: the robot must not wait forever.
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen()
+        settings = _email_settings(hung.getsockname()[1], timeout_s=1.0)
+        with structlog.testing.capture_logs() as logs:
+            sent = send_notifications(settings, make_summary("failed"), None)
+
+    assert sent == []
+    [failure] = [e for e in logs if e["event"] == "notify_failed"]
+    assert "timed out" in failure["error"]
+
+
+def test_a_report_too_large_to_mail_is_named_not_attached(
+    make_summary: SummaryFactory, free_port: Callable[[], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("emsys_rpa.notify.MAX_ATTACHMENT_BYTES", 100)
+    summary = make_summary("failed")
+    report = write_report(summary, Path(summary.run_dir or ""))
+    port = free_port()
+    settings = _email_settings(port, recipients=("oncall@example.ro",))
+    with structlog.testing.capture_logs() as logs, smtp_server(port) as inbox:
+        send_notifications(settings, summary, report)
+
+    [message] = inbox.messages
+    assert not list(message.iter_attachments())
+    assert f"Report (at): {report}" in _text_of(message)
+    assert any(e["event"] == "notify_report_not_attached" for e in logs)
 
 
 # --- a real HTTP receiver --------------------------------------------------------------------
@@ -380,13 +539,14 @@ def test_generic_webhook_gets_the_summary_essentials(
 
     sent = send_notifications(_hook(receiver, "generic", "t0k3n-g"), summary, report)
 
-    assert sent == ["generic webhook to 127.0.0.1 (HTTP 200)"]
+    assert sent == ["generic webhook (HTTP 200)"]
     [(path, headers, payload)] = receiver.requests
     assert path == "/hooks/generic/t0k3n-g"
     assert headers["Content-Type"] == "application/json; charset=utf-8"
     assert payload["title"] == "NOT VERIFIED"
     assert payload["exit_code"] == 3
     assert payload["ok"] is False
+    assert payload["summary"].startswith("emsys-rpa NOT VERIFIED (exit 3)")
     assert payload["report"] == str(report)
     assert [(t["name"], t["status"], t["rows_seen"]) for t in payload["tasks"]] == [
         ("alerts", "verified", 4),
@@ -397,64 +557,103 @@ def test_generic_webhook_gets_the_summary_essentials(
     assert password not in json.dumps(payload, ensure_ascii=False)
 
 
-def test_teams_webhook_gets_an_adaptive_card(
-    make_summary: SummaryFactory, receiver: Receiver
+def test_a_json_url_posts_apprise_s_message_with_the_report(
+    make_summary: SummaryFactory, receiver: Receiver, password: str
 ) -> None:
-    sent = send_notifications(_hook(receiver, "teams", "t0k3n-t"), make_summary("failed"), None)
+    summary = make_summary("failed", error_text=f"portal echoed {password}")
+    report = write_report(summary, Path(summary.run_dir or ""))
+    url = receiver.base_url.replace("http://", "json://") + "/hooks/json/t0k3n-j"
 
-    assert sent == ["teams webhook to 127.0.0.1 (HTTP 200)"]
-    [(_, _, payload)] = receiver.requests
-    assert payload["type"] == "message"
+    sent = send_notifications(NotifySettings(urls=(url,)), summary, report)
+
+    assert sent == ["JSON (notify.urls[0])"]
+    [(path, _, payload)] = receiver.requests
+    assert path == "/hooks/json/t0k3n-j"
+    assert payload["title"] == "[emsys-rpa] FAILED 2026-11-28: alerts verified, invoices failed"
+    assert payload["type"] == "failure"
+    assert payload["message"].startswith("FAILED\nA task failed or did not run")
+    assert "invoices: portal echoed ***" in payload["message"]
     [attachment] = payload["attachments"]
-    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
-    card = attachment["content"]
-    assert card["type"] == "AdaptiveCard"
-    title = card["body"][0]
-    assert (title["text"], title["color"]) == ("emsys-rpa: FAILED", "Attention")
-    facts = {f["title"]: f["value"] for f in card["body"][2]["facts"]}
-    assert facts["invoices"] == "failed (failed before anything was sent)"
-    assert facts["run"] == "20261128-053000 (exit 1)"
+    assert attachment["filename"] == "emsys-rpa-report-20261128-053000.html"
+    assert base64.b64decode(attachment["base64"]) == report.read_bytes()
+    assert password not in json.dumps(payload)
 
 
-def test_slack_webhook_gets_text(make_summary: SummaryFactory, receiver: Receiver) -> None:
-    settings = _hook(receiver, "slack", "t0k3n-s").model_copy(update={"on": "always"})
-    sent = send_notifications(settings, make_summary("ok"), None)
-
-    assert sent == ["slack webhook to 127.0.0.1 (HTTP 200)"]
-    [(_, _, payload)] = receiver.requests
-    assert list(payload) == ["text"]
-    assert payload["text"].startswith("*emsys-rpa OK: SCHEDULED AND VERIFIED*: ")
-    assert (
-        "• alerts: verified (verified: the history shows sending started); 4 rows"
-        in (payload["text"])
-    )
-
-
-def test_a_failing_webhook_does_not_stop_the_mail(
+def test_a_failing_channel_does_not_stop_the_others_and_its_token_stays_out_of_the_log(
     make_summary: SummaryFactory, receiver: Receiver, free_port: Callable[[], int]
 ) -> None:
     receiver.status = 500
     port = free_port()
-    settings = _email_settings(port).model_copy(
-        update={"webhook": _hook(receiver, "teams", "t0k3n-f").webhook}
-    )
+    hook = receiver.base_url.replace("http://", "json://") + "/hooks/t0k3n-f"
+    settings = _email_settings(port, recipients=("oncall@example.ro",))
+    settings = settings.model_copy(update={"urls": (hook,)})
     with structlog.testing.capture_logs() as logs, smtp_server(port) as inbox:
         sent = send_notifications(settings, make_summary("failed"), None)
 
-    assert sent == ["email to facturare@example.ro, oncall@example.ro"]
+    assert sent == ["E-Mail (notify.email)"]
     assert len(inbox.messages) == 1
     assert len(receiver.requests) == 1
     [failure] = [e for e in logs if e["event"] == "notify_failed"]
-    assert failure["channel"] == "webhook"
+    assert failure["channel"] == "notify.urls[0]"
     assert "500" in failure["error"]
     assert "t0k3n-f" not in repr(logs)
 
 
-def test_an_unreachable_webhook_does_not_raise(
+def test_an_unreachable_webhook_does_not_raise_nor_show_its_path(
     make_summary: SummaryFactory, free_port: Callable[[], int]
 ) -> None:
-    url = f"http://127.0.0.1:{free_port()}/hooks/down"
-    settings = NotifySettings(on="always", webhook=WebhookNotifySettings(url=url, timeout_s=5))
+    port = free_port()
+    urls = (f"json://127.0.0.1:{port}/hooks/t0k3n-down",)
+    webhook = WebhookNotifySettings(url=f"http://127.0.0.1:{port}/hooks/t0k3n-gone", timeout_s=5)
+    settings = NotifySettings(on="always", urls=urls, webhook=webhook)
     with structlog.testing.capture_logs() as logs:
         assert send_notifications(settings, make_summary("ok"), None) == []
-    assert [e["channel"] for e in logs if e["event"] == "notify_failed"] == ["webhook"]
+    failures = [e for e in logs if e["event"] == "notify_failed"]
+    assert [e["channel"] for e in failures] == ["notify.urls[0]", "notify.webhook"]
+    assert "t0k3n" not in repr(logs)
+
+
+def test_the_values_apprise_keeps_private_are_found_for_the_redactor() -> None:
+    # A Telegram bot token sits in the URL's host, not where a password goes: Apprise knows it
+    # is private, and notify registers what private_values finds before anything is sent.
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    service = instantiate(f"tgram://{token}/12345/")
+    assert service is not None
+    assert token in private_values(service)
+
+
+# --- the whole command -----------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_a_refusing_smtp_server_leaves_the_run_s_exit_code_and_summary_alone(
+    tmp_path: Path,
+    free_port: Callable[[], int],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The portal is not there either: the run fails at once, and its failure is what counts.
+    config = tmp_path / "emsys-rpa.toml"
+    config.write_text(
+        'username = "robot"\n'
+        f'[portal]\nurl = "http://127.0.0.1:{free_port()}/Login.aspx"\n'
+        f'[state]\ndir = "{tmp_path / "state"}"\n'
+        f'[notify.email]\nsmtp_host = "127.0.0.1"\nsmtp_port = {free_port()}\n'
+        'security = "none"\nrecipients = ["oncall@example.ro"]\ntimeout_s = 5\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("EMSYS_PASSWORD", "Portal-pw-31337")
+    run_dir = tmp_path / "run"
+
+    with pytest.raises(SystemExit) as info:
+        main(["run", "--config", str(config), "--report-dir", str(run_dir), "--quiet"])
+
+    assert info.value.code == ExitStatus.FAILED
+    summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["exit_code"], summary["status"]) == (ExitStatus.FAILED, "failed")
+    assert "notify" not in json.dumps(summary)
+    out, err = capsys.readouterr()
+    assert out.startswith("emsys-rpa FAILED (exit 1)") and out.count("\n") == 1 and not err
+    events = [json.loads(line) for line in (run_dir / "run.log.jsonl").read_text().splitlines()]
+    [failure] = [e for e in events if e["event"] == "notify_failed"]
+    assert failure["channel"] == "notify.email" and "Connection refused" in failure["error"]

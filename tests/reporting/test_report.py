@@ -86,7 +86,8 @@ def test_steps_screenshots_and_verification_are_shown(make_summary: SummaryFacto
     assert verification is not None
     rows = " ".join(re.sub(r"<[^>]+>", " ", verification.group(0)).split())
     assert (
-        "Alerts (Transmitere alerte) 2026-11-28 05:31 4 2026-11-28 05:31 2026-11-28 05:33" in rows
+        "Alerts (Transmitere alerte) 28 Nov 2026, 05:31 4 28 Nov 2026, 05:31 28 Nov 2026, 05:33"
+        in rows
     )
     assert "Trimis: 4" in rows
     # A successful run does not send anyone looking for a trace.

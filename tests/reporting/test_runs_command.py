@@ -60,12 +60,13 @@ def test_lists_the_latest_runs_newest_first(make_summary: SummaryFactory, tmp_pa
 
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
-        "when              status          alerts                  invoices  report",
-        "2026-11-28 05:30  running         intent_without_outcome  -         "
+        "when                  status          alerts               invoices  portal            "
+        "report",
+        "2026-11-28 07:30 EET  running         pressed, no outcome  -         emsys.example.ro  "
         f"{crashed.run_dir} (no report)",
-        "2026-11-27 05:30  ok (0) dry run  dry_run                 dry_run   "
+        "2026-11-27 07:30 EET  ok (0) dry run  dry run              dry run   emsys.example.ro  "
         f"{dry.run_dir} (no report)",
-        "2026-11-26 05:30  failed (1)      verified                failed    "
+        "2026-11-26 07:30 EET  failed (1)      verified             failed    emsys.example.ro  "
         f"{Path(failed.run_dir or '') / 'report.html'}",
     ]
 

@@ -38,7 +38,7 @@ def test_the_confirmation_is_photographed_while_it_is_on_screen(kit: Kit) -> Non
     task = TaskResult(name="alerts", title="Alerts")
     steps = StepRecorder(summary, NullObserver(), clock=lambda: datetime.now(UTC))
     # What each screenshot would show: is the message there, is Fundal ticked?
-    steps.shooter = lambda name: (
+    steps.shooter = lambda name, evidence: (
         f"{name}: message={kit.page.locator('#msg').is_visible()}"
         f" fundal={kit.page.locator('#f').is_checked()}"
     )

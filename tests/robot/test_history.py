@@ -12,9 +12,11 @@ from emsys_rpa.history import (
     Tally,
     detect_order,
     find_column,
+    is_failed_status,
     is_new,
     parse_grid,
     parse_portal_datetime,
+    undated_failures,
 )
 
 TZ = ZoneInfo("Europe/Bucharest")
@@ -104,3 +106,58 @@ def test_group_titles_between_days_are_not_rows() -> None:
     rows = [["Ziua 28/11/2026"], *_rows("28/11/2026 14:16"), ["Ziua 27/11/2026"]]
     page = parse_grid(["Data trimitere E-mail", "Client", "Canal", "Stare"], rows, TZ)
     assert [r.cells[2] for r in page.rows] == ["28/11/2026 14:16"]
+
+
+# Failed invoice rows: the portal leaves their send-date cell empty ("Eroare la trimitere").
+SENT, ERROR = "Trimisă", "Eroare la trimitere"
+SINCE = "28/11/2026 14:15:00"
+
+
+def _grid(*rows: tuple[str, str]) -> list[list[str]]:
+    return [["Client", "E-mail", date, status] for date, status in rows]
+
+
+@pytest.mark.parametrize(
+    ("rows", "new", "at_end"),
+    [
+        # Newest first: failures above new dated rows are newer than them, so new.
+        (
+            [("", ERROR), ("", ERROR), ("28/11/2026 14:16", SENT), ("27/11/2026 09:00", SENT)],
+            2,
+            0,
+        ),
+        # Between two new rows: new.
+        ([("28/11/2026 14:17", SENT), ("", ERROR), ("28/11/2026 14:16", SENT)], 1, 0),
+        # Between a new and an old row: either run's, not counted.
+        ([("28/11/2026 14:16", SENT), ("", ERROR), ("27/11/2026 09:00", SENT)], 0, 0),
+        # Above old rows only (every row of this send failed, or an earlier run's failures):
+        # only a change between readings can tell, so they are reported apart.
+        ([("", ERROR), ("", ERROR), ("27/11/2026 09:01", SENT), ("27/11/2026 09:00", SENT)], 0, 2),
+        # Oldest first: the newest end is the bottom.
+        ([("27/11/2026 09:00", SENT), ("28/11/2026 14:16", SENT), ("", ERROR)], 1, 0),
+        ([("27/11/2026 09:00", SENT), ("27/11/2026 09:01", SENT), ("", ERROR)], 0, 1),
+        # An undated row that did not fail is never counted.
+        ([("", SENT), ("28/11/2026 14:17", SENT), ("28/11/2026 14:16", SENT)], 0, 0),
+        # No order to go by: nothing counted.
+        ([("", ERROR), ("28/11/2026 14:16", SENT)], 0, 0),
+    ],
+)
+def test_undated_failed_rows_are_placed_by_position(
+    rows: list[tuple[str, str]], new: int, at_end: int
+) -> None:
+    page = parse_grid(HEADERS, _grid(*rows), TZ)
+    placed, end = undated_failures(page.rows, at(SINCE))
+    assert (len(placed), end) == (new, at_end)
+
+
+def test_the_tally_counts_placed_failures_as_new_failed_rows() -> None:
+    page = parse_grid(
+        HEADERS,
+        _grid(("", ERROR), ("28/11/2026 14:16", SENT), ("28/11/2026 14:15", SENT)),
+        TZ,
+    )
+    tally = Tally()
+    assert tally.add(page.rows, at(SINCE)) == 3
+    assert tally.rows_seen == 3
+    assert dict(tally.statuses) == {SENT: 2, ERROR: 1}
+    assert is_failed_status(ERROR) and not is_failed_status(SENT)

@@ -26,7 +26,7 @@ from e2e.conftest import CliRun, cli_env, explain, run_cli
 from emsys_rpa.browser import BrowserChoice
 from emsys_rpa.errors import ExitStatus
 from emsys_rpa.ledger import INTENT_ONLY, RunLedger
-from emsys_rpa.mockportal import MockPortal, parse_faults
+from emsys_rpa.mockportal import MockPortal
 from emsys_rpa.summary import TaskStatus
 
 from .conftest import Proof
@@ -150,11 +150,6 @@ def _jobs(portal: MockPortal, task: str) -> int:
     return sum(job["type"] == task for job in portal.ledger()["jobs"])
 
 
-def _lost_click_seen(portal: MockPortal) -> bool:
-    """The Trimite post reached the portal while it was down (answered 503)."""
-    return any(r["method"] == "POST" and r["status"] == 503 for r in portal.requests())
-
-
 def run_until_killed(
     crash: Crash, portal: MockPortal, folder: Path, browser_choice: BrowserChoice
 ) -> Path:
@@ -162,6 +157,9 @@ def run_until_killed(
     run_dir = folder / "killed"
     env = cli_env(portal, folder, browser_choice)
     command = [sys.executable, "-m", "emsys_rpa", "run", *VERIFY, "--report-dir", str(run_dir)]
+    # The click is lost: the portal goes down as the alerts' Trimite arrives (armed before the
+    # run starts, so nothing races the robot) and answers it 503 without executing it.
+    lost_click = portal.arm("at=alerts.send:down")[0] if crash.click_lost else None
     with (folder / "killed.out").open("w") as out:
         proc = subprocess.Popen(
             command, cwd=folder, env=env, stdout=out, stderr=out, start_new_session=True
@@ -169,30 +167,20 @@ def run_until_killed(
     try:
         deadline = time.monotonic() + CRASH_TIMEOUT_S
         log = run_dir / "run.log.jsonl"
-        faulted = False
         while True:
             assert proc.poll() is None, f"the run ended before the crash point: {crash.name}"
             assert time.monotonic() < deadline, f"crash point never reached: {crash.name}"
-            events = _events(log)
-            if (
-                crash.click_lost
-                and not faulted
-                and any(step_started("alerts", "open the configuration window")(e) for e in events)
-            ):
-                # From here to Trimite the alerts screen is client-side only: the next request
-                # the portal gets is the click, and it is dropped.
-                portal.state.faults = parse_faults(["down"])
-                faulted = True
-            if any(crash.when(e) for e in events) and (
+            if any(crash.when(e) for e in _events(log)) and (
                 (crash.job_first is None or _jobs(portal, crash.job_first) > 0)
-                and (not crash.click_lost or _lost_click_seen(portal))
+                and (lost_click is None or portal.fired(lost_click))
             ):
                 break
             time.sleep(0.02)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
-        portal.state.faults = parse_faults([])
+    if lost_click is not None:
+        portal.set_down(False)  # back up for the reruns
     return run_dir
 
 

@@ -23,6 +23,8 @@ import html
 import json
 import os
 import stat
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +33,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from e2e.conftest import CliRun, explain, run_cli
+from e2e.conftest import CliRun, cli_env, explain, run_cli
 from emsys_rpa.browser import BrowserChoice
 from emsys_rpa.mockportal import parse_faults
 
@@ -79,9 +81,9 @@ def leak_forms(secret: str) -> list[bytes]:
 
 
 def artifacts(root: Path) -> Iterator[tuple[str, bytes]]:
-    """Every file under ``root`` (PNG screenshots aside), and every member of a trace zip."""
+    """Every file under ``root`` (screenshots aside), and every member of a trace zip."""
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix == ".png":
+        if not path.is_file() or path.suffix in (".png", ".jpg"):
             continue
         data = path.read_bytes()
         yield str(path.relative_to(root)), data
@@ -117,8 +119,7 @@ def test_the_password_appears_in_no_artifact_and_no_screenshot(
     config = tmp_path / "emsys-rpa.toml"
     config.write_text(CONFIG, encoding="utf-8")
     # Authenticated requests: alerts need 6, the 6th (history) finds the session expired.
-    accepting = portal_factory(faults=parse_faults(["session_expiry=5"]))
-    accepting.state.password = CANARY
+    accepting = portal_factory(faults=parse_faults(["session_expiry=5"]), password=CANARY)
     refusing = portal_factory()  # its own password: CANARY is refused there
 
     done = _run(accepting, tmp_path, browser_choice, "run-ok", config)
@@ -151,3 +152,37 @@ def test_the_password_appears_in_no_artifact_and_no_screenshot(
     if os.name == "posix":
         for root in (done.run_dir, refused.run_dir, tmp_path / "state"):
             _assert_owner_only(root)
+
+
+def test_init_never_shows_or_writes_the_password(
+    portal_factory: Any, tmp_path: Path, browser_choice: BrowserChoice
+) -> None:
+    """``init`` reads the password (stdin here), checks the login with it, keeps it out of the
+    config file and out of everything it prints, in both languages."""
+    portal = portal_factory(password=CANARY)
+    for lang in ("ro", "en"):
+        config = tmp_path / lang / "config.toml"
+        env = cli_env(None, tmp_path / lang, browser_choice)
+        env["EMSYS_LANG"] = lang
+        args = ["init", "--url", portal.url, "--user", portal.username]
+        args += ["--config", str(config), "--password-stdin"]
+        done = subprocess.run(
+            [sys.executable, "-m", "emsys_rpa", *args],
+            input=CANARY + "\n",
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "portal" in done.stdout
+        for name, data in [
+            ("stdout", done.stdout.encode()),
+            ("stderr", done.stderr.encode()),
+            *artifacts(tmp_path / lang),
+        ]:
+            leaks = [form for form in leak_forms(CANARY) if form in data]
+            assert not leaks, f"{lang}: the password is in {name}"
+        assert stat.S_IMODE(config.stat().st_mode) == 0o600

@@ -36,7 +36,7 @@ def check_manual_sends(run: TaskRun) -> bool:
         seen = reading.tally.rows_seen
         step.detail = f"{seen} alert row(s) dated today"
         if seen:
-            step.screenshot = run.steps.shot(f"{task.name}-history-before")
+            step.screenshot = run.steps.shot(f"{task.name}-history-before", evidence=True)
     if seen:
         first = reading.tally.first_sent_at
         task.status = TaskStatus.SKIPPED

@@ -33,6 +33,9 @@ from emsys_rpa.settings import Settings
 
 log = structlog.get_logger("emsys_rpa.app")
 
+RECOVERED_AFTER_LOGIN = (
+    "the portal answered with a server error right after logging in; it passed when asked again"
+)
 # Beyond this difference between the portal's clock and ours, the portal's is used.
 CLOCK_SKEW_S = 60.0
 
@@ -96,10 +99,13 @@ class PortalSession:
                 with attempt:
                     self.browser.goto(url)
         try:
-            self.sign_in()
-        except PortalUnreachableError:
-            # Logged in (or not) but the page after it was a 503: ask for it again.
+            self.sign_in(recoverable=True)
+        except PortalUnreachableError as exc:
+            # Logged in (or not) but the page after it was a 503: ask for it again. Passed
+            # then, it is worth a warning, not an error (the run's result is unchanged).
             self.back_to_start()
+            log.warning("recovered after logging in", error=error_line(exc))
+            self.steps.summary.warnings.append(RECOVERED_AFTER_LOGIN)
 
     def _password(self) -> SecretStr:
         password = self.settings.password
@@ -107,17 +113,29 @@ class PortalSession:
             raise ConfigError("username and password are required to log in")
         return password
 
-    def sign_in(self) -> None:
+    def sign_in(self, *, recoverable: bool = False) -> None:
+        """Log in. ``recoverable``: a 5xx answer is the caller's to retry, so the step records
+        it as its detail instead of failing (it is re-raised after the step)."""
         self.browser.pause_tracing_for_login()
+        unreachable: PortalUnreachableError | None = None
         with self.steps.step(None, "log in") as step:
-            self.login_page.login(
-                self.settings.username or "",
-                self._password(),
-                signed_in=FUNCTIONALITIES,
-                timeout_s=self.settings.portal.navigation_timeout_s,
-            )
-            self._home_url = self.browser.page.url
-            step.detail = f"logged in as {self.settings.username}"
+            try:
+                self.login_page.login(
+                    self.settings.username or "",
+                    self._password(),
+                    signed_in=FUNCTIONALITIES,
+                    timeout_s=self.settings.portal.navigation_timeout_s,
+                )
+            except PortalUnreachableError as exc:
+                if not recoverable:
+                    raise
+                unreachable = exc
+                step.detail = f"retrying: {exc.message}"
+            else:
+                self._home_url = self.browser.page.url
+                step.detail = f"logged in as {self.settings.username}"
+        if unreachable is not None:
+            raise unreachable
 
     def relogin_if_needed(self) -> None:
         if self.login_page.is_shown():

@@ -9,6 +9,7 @@ is written just before it, and anything that goes wrong after it makes the task
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,10 +32,10 @@ from emsys_rpa.errors import (
 from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
 from emsys_rpa.ledger.guard import SendRefusedError
 from emsys_rpa.ledger.locators import LearnedLocators
-from emsys_rpa.ledger.policy import Refusal
+from emsys_rpa.ledger.policy import Refusal, RefusalKind
 from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages.evidence import keep_windows
-from emsys_rpa.pages.history_grid import HistoryGrid
+from emsys_rpa.pages.history_grid import HistoryGrid, Reading
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.message import Verdict
 from emsys_rpa.pages.sending import SendingScreen
@@ -44,7 +45,7 @@ from emsys_rpa.redaction import error_line, scrub_text
 from emsys_rpa.retrying import DEFAULT_RETRY_ON, safe_step
 from emsys_rpa.settings import Settings
 from emsys_rpa.summary import RunSummary, TaskResult, TaskStatus
-from emsys_rpa.wording import refusal_text
+from emsys_rpa.wording import NOT_SELECTED, refusal_text
 from emsys_rpa.wording.locators import portal_changed
 
 log = structlog.get_logger("emsys_rpa.app")
@@ -95,6 +96,7 @@ class Procedure:
             if task.name not in selected:
                 task.status = TaskStatus.SKIPPED
                 task.skip_reason = "not selected (--only)"
+                task.skip_kind = NOT_SELECTED
         specs = {spec.name: spec for spec in self.tasks}
         self.observer.run_started(summary)
 
@@ -144,6 +146,34 @@ class Procedure:
         self._signed_in(lambda portal, _browser: portal.sign_out())
         return self.summary
 
+    def read_histories(self, wanted: Sequence[tuple[TaskSpec, datetime]]) -> dict[str, Reading]:
+        """Sign in and read each task's history since its time, pressing nothing
+        (``emsys-rpa verify``). A failure of the run as a whole ends up in ``run_error``."""
+        readings: dict[str, Reading] = {}
+        self.observer.run_started(self.summary)
+
+        def body(portal: PortalSession, browser: BrowserSession) -> None:
+            for spec, since in wanted:
+                finder = portal.finder
+                windows = Windows(finder, self._dialogs, browser.page)
+                screen = SendingScreen(finder, self._dialogs, windows, spec.screen)
+                grid = HistoryGrid(
+                    finder,
+                    self.settings.portal.tz,
+                    key=spec.screen.history_key,
+                    date_headers=spec.screen.history_date_headers,
+                )
+                task = self.summary.task(spec.name)
+                with self.steps.step(task, f"read {spec.screen.history_label}") as step:
+                    screen.open()
+                    screen.open_history()
+                    readings[spec.name] = grid.read_since(since)
+                    step.screenshot = self.steps.shot(f"{spec.name}-history")
+            portal.sign_out()
+
+        self._signed_in(body)
+        return readings
+
     def _signed_in(self, body: Callable[[PortalSession, BrowserSession], None]) -> None:
         """Run ``body`` with a browser open on the portal, logged in. A failure of the run as
         a whole (browser, portal, login) ends up in ``run_error`` and the summary's errors."""
@@ -160,8 +190,10 @@ class Procedure:
                 self.summary.browser = browser.choice.describe() if browser.choice else None
                 portal = PortalSession(self.settings, browser, finder, self.steps, now=self._now)
                 self._portal = portal
-                self.steps.shooter = lambda name: browser.screenshot(
-                    name, mask=[browser.top_page().locator("input[type=password]")]
+                self.steps.shooter = lambda name, evidence: browser.screenshot(
+                    name,
+                    mask=[browser.top_page().locator("input[type=password]")],
+                    evidence=evidence,
                 )
                 run_dir = self.run_dir
                 if run_dir is not None:
@@ -279,8 +311,10 @@ class Procedure:
             self.observer.task_finished(task)
             portal.browser.close_extra_pages()
 
-    @staticmethod
-    def _refusal_text(spec: TaskSpec, refusal: Refusal) -> str:
+    def _refusal_text(self, spec: TaskSpec, refusal: Refusal) -> str:
+        if refusal.at is not None:
+            # The ledger keeps an offset; people read the portal's zone (EET, EEST).
+            refusal = replace(refusal, at=refusal.at.astimezone(self.settings.portal.tz))
         return refusal_text(
             refusal, send_label=spec.screen.send_label, history_label=spec.screen.history_label
         )
@@ -288,6 +322,10 @@ class Procedure:
     def _skip_refused(self, spec: TaskSpec, task: TaskResult, refusal: Refusal) -> None:
         task.status = TaskStatus.SKIPPED
         task.skip_reason = scrub_text(self._refusal_text(spec, refusal))
+        task.skip_kind = refusal.kind.value
+        if refusal.kind is RefusalKind.VERIFIED:
+            at = refusal.at.astimezone(self.settings.portal.tz) if refusal.at else None
+            task.done_by, task.done_at = refusal.run_id, at
         log.warning("task skipped", task=task.name, reason=task.skip_reason)
         if refusal.kind.needs_check:
             # Not sending is right, but the job is not done either: someone must look at the

@@ -61,7 +61,7 @@ class TaskRun:
                 return False
         with self.steps.step(task, "tick Fundal") as step:
             self.screen.tick_background()
-            step.screenshot = self.steps.shot(f"{task.name}-form-filled")
+            step.screenshot = self.steps.shot(f"{task.name}-form-filled", evidence=True)
         if self.settings.run.dry_run:
             with self.steps.step(task, "cancel (dry run)") as step:
                 self.screen.close_windows(cancel=True)
@@ -81,7 +81,9 @@ class TaskRun:
             message = self.screen.send(
                 message_timeout_s=self.settings.portal.navigation_timeout_s,
                 before_click=commit_intent,
-                on_shown=lambda: shots.append(self.steps.shot(f"{task.name}-confirmation")),
+                on_shown=lambda: shots.append(
+                    self.steps.shot(f"{task.name}-confirmation", evidence=True)
+                ),
             )
             if message is None:
                 step.detail = "no information message appeared"

@@ -23,7 +23,8 @@ from emsys_rpa.summary import SESSION, RunSummary, StepRecord, StepStatus, TaskR
 
 log = structlog.get_logger("emsys_rpa.app")
 
-Shooter = Callable[[str], str | None]
+# (name, evidence) -> the screenshot path relative to the run folder, or None.
+Shooter = Callable[[str, bool], str | None]
 Keeper = Callable[[str], list[str]]
 
 
@@ -54,10 +55,11 @@ class StepRecorder:
         # Keeps every open window's accessibility snapshot and HTML; set with the shooter.
         self.keeper: Keeper | None = None
 
-    def shot(self, name: str) -> str | None:
+    def shot(self, name: str, *, evidence: bool = False) -> str | None:
         """A screenshot of the top window (path relative to the run folder), if a browser is
-        open."""
-        return self.shooter(name) if self.shooter is not None else None
+        open. ``evidence``: a shot that proves a step went well (compressed); otherwise it shows
+        a problem (lossless)."""
+        return self.shooter(name, evidence) if self.shooter is not None else None
 
     def _keep(self, name: str) -> list[str]:
         if self.keeper is None:

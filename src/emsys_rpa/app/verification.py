@@ -8,7 +8,6 @@ the decision.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -20,12 +19,13 @@ from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.app.sending import TaskRun
 from emsys_rpa.errors import EmsysError, NotVerifiedError, OutcomeUnknownError
-from emsys_rpa.history import Tally
+from emsys_rpa.history import Tally, is_failed_status
 from emsys_rpa.pages.history_grid import Reading
 from emsys_rpa.pages.message import InfoMessage, Verdict
 from emsys_rpa.redaction import error_line
-from emsys_rpa.summary import TaskStatus, Verification
-from emsys_rpa.textmatch import fold
+from emsys_rpa.summary import TaskResult, TaskStatus, Verification
+from emsys_rpa.wording.formats import fmt_clock, fmt_dt
+from emsys_rpa.wording.i18n import _, ngettext
 
 log = structlog.get_logger("emsys_rpa.app")
 
@@ -33,8 +33,6 @@ log = structlog.get_logger("emsys_rpa.app")
 FAILED_SEND_VERIFY_S = 60.0
 POLL_MIN_WAIT_S = 2.0
 POLL_MAX_WAIT_S = 20.0
-# Folded history statuses of rows that did not go out.
-_FAILED_ROW = re.compile(r"eroare|esuat|error|fail|respins|netrimis|nu s-a trimis|invalid")
 
 
 class Finding(StrEnum):
@@ -42,7 +40,7 @@ class Finding(StrEnum):
 
     SENT = "sent"  # new rows went out
     SENT_WITH_FAILURES = "sent_with_failures"  # new rows went out, some failed
-    ALL_FAILED = "all_failed"  # new rows, every one failed: nothing went out
+    ALL_FAILED = "all_failed"  # new rows, every one failed: the portal tried, nothing went out
     REFUSED = "refused"  # no new rows, and the portal's message said it failed
     NOT_SEEN = "not_seen"  # no new rows in time, though the portal said it was scheduled
     UNKNOWN = "unknown"  # no new rows and no (clear) message: it cannot be told
@@ -56,8 +54,8 @@ class Decision:
 
 _STATUS = {
     Finding.SENT: TaskStatus.VERIFIED,
-    Finding.SENT_WITH_FAILURES: TaskStatus.VERIFIED,
-    Finding.ALL_FAILED: TaskStatus.FAILED,
+    Finding.SENT_WITH_FAILURES: TaskStatus.SENT_WITH_ERRORS,
+    Finding.ALL_FAILED: TaskStatus.ALL_FAILED,
     Finding.REFUSED: TaskStatus.FAILED,
     Finding.NOT_SEEN: TaskStatus.NOT_VERIFIED,
     Finding.UNKNOWN: TaskStatus.OUTCOME_UNKNOWN,
@@ -82,7 +80,7 @@ def decide(rows_seen: int, rows_failed: int, verdict: Verdict | None) -> Decisio
 
 def failing_statuses(tally: Tally) -> dict[str, int]:
     """The tally's statuses that say a row did not go out, with their counts."""
-    return {k: n for k, n in tally.statuses.items() if _FAILED_ROW.search(fold(k))}
+    return {k: n for k, n in tally.statuses.items() if is_failed_status(k)}
 
 
 def rows_sent(reading: Reading | None) -> int:
@@ -96,7 +94,8 @@ def verify(run: TaskRun, since: datetime, message: InfoMessage | None) -> None:
     """Read the history until it shows the send, then set the task's status from ``decide``.
 
     Raises (after setting the status) when the task did not end verified, so that the step
-    shows as failed with the reason.
+    shows as failed with the reason. Sent with some failed rows is not raised: the step passed,
+    and the task's errors say how many failed.
     """
     task = run.result
     verdict = message.verdict if message else None
@@ -107,68 +106,156 @@ def verify(run: TaskRun, since: datetime, message: InfoMessage | None) -> None:
     verification = Verification(since=since)
     task.verification = verification
     with run.steps.step(task, f"verify in {tab}") as step:
-        reading = _poll_history(run, since, timeout, verification)
+        reading, appeared = _poll_history(run, since, timeout, verification)
         tally = reading.tally if reading is not None else Tally()
         failing = failing_statuses(tally)
-        decision = decide(tally.rows_seen, sum(failing.values()), verdict)
+        if appeared:
+            # Failed rows without a send date that showed up at the grid's newest end while
+            # we watched: this send's, though the portal wrote no date on them.
+            label = next(iter(failing), None) or _("error (no send date)")
+            failing[label] = failing.get(label, 0) + appeared
+        seen = tally.rows_seen + appeared
+        failed = sum(failing.values())
+        decision = decide(seen, failed, verdict)
         task.status = decision.status
-        if tally.rows_seen:
-            verification.rows_seen = tally.rows_seen
-            verification.first_sent_at = tally.first_sent_at
-            verification.last_sent_at = tally.last_sent_at
-            verification.statuses = dict(tally.statuses)
-            step.screenshot = run.steps.shot(f"{task.name}-history")
-        else:
-            step.screenshot = run.steps.shot(f"{task.name}-history-nothing-new")
-            step.detail = f"no row dated {since:%d/%m/%Y %H:%M} or later within {timeout:.0f} s"
-        listed = ", ".join(f"{n} × “{k}”" for k, n in failing.items())
-        match decision.finding:
-            case Finding.SENT | Finding.SENT_WITH_FAILURES:
-                step.detail = f"{tally.rows_seen} row(s) sent since {since:%H:%M}" + (
-                    f" (first {tally.first_sent_at:%H:%M}, last {tally.last_sent_at:%H:%M})"
-                    if tally.first_sent_at and tally.last_sent_at
-                    else ""
-                )
-                if failing:
-                    # Sending started (verified), but say plainly that some rows failed.
-                    task.errors.append(f"{tab} shows rows that were not sent: {listed}")
-            case Finding.ALL_FAILED:
-                # The portal tried and nothing went out. Not verified and not a success; the
-                # ledger's outcome keeps a rerun from sending blindly.
-                raise EmsysError(
-                    f"{tab} shows {tally.rows_seen} new row(s) since {since:%H:%M}, none of "
-                    f"them sent: {listed}",
-                    hint="the portal failed to send; check it before running again",
-                )
-            case Finding.REFUSED:
-                assert message is not None
-                raise EmsysError(f"the portal did not schedule it: {message.text}")
-            case Finding.NOT_SEEN:
-                raise NotVerifiedError(
-                    f"scheduled at {since:%H:%M}, but {tab} showed nothing new within "
-                    f"{timeout:.0f} s",
-                    hint="look at the history later; do not send again",
-                )
-            case Finding.UNKNOWN:
-                raise OutcomeUnknownError(
+        apply_reading(task, tally, failing, appeared)
+        step.screenshot = (
+            run.steps.shot(f"{task.name}-history", evidence=True)
+            if seen
+            else run.steps.shot(f"{task.name}-history-nothing-new")
+        )
+        step.detail = reading_detail(decision.finding, since, seen, failed, tally, timeout)
+        raise_for(decision.finding, tab, since, seen, failed, failing, message, timeout, task)
+
+
+def apply_reading(task: TaskResult, tally: Tally, failing: dict[str, int], appeared: int) -> None:
+    """Record what the history showed in the task's verification."""
+    verification = task.verification
+    assert verification is not None
+    seen = tally.rows_seen + appeared
+    if not seen:
+        return
+    verification.rows_seen = seen
+    verification.rows_failed = sum(failing.values())
+    verification.first_sent_at = tally.first_sent_at
+    verification.last_sent_at = tally.last_sent_at
+    statuses = dict(tally.statuses)
+    for label, count in failing.items():
+        statuses[label] = max(statuses.get(label, 0), count)
+    verification.statuses = statuses
+
+
+def listed(failing: dict[str, int]) -> str:
+    return ", ".join(f"{n} × “{k}”" for k, n in failing.items())
+
+
+def reading_detail(
+    finding: Finding,
+    since: datetime,
+    seen: int,
+    failed: int,
+    tally: Tally,
+    timeout: float,
+) -> str:
+    """The verify step's one-line detail (the step list and the report show it)."""
+    if not seen:
+        return _("no row dated {since} or later within {timeout} s").format(
+            since=fmt_dt(since, seconds=False), timeout=f"{timeout:.0f}"
+        )
+    text = ngettext("{n} new row since {since}", "{n} new rows since {since}", seen).format(
+        n=seen, since=fmt_clock(since, seconds=False)
+    )
+    if tally.first_sent_at and tally.last_sent_at:
+        text += " " + _("(first {first}, last {last})").format(
+            first=fmt_clock(tally.first_sent_at, seconds=False),
+            last=fmt_clock(tally.last_sent_at, seconds=False),
+        )
+    if failed:
+        text += "; " + ngettext("{n} failed", "{n} failed", failed).format(n=failed)
+    return text
+
+
+def raise_for(
+    finding: Finding,
+    tab: str,
+    since: datetime,
+    seen: int,
+    failed: int,
+    failing: dict[str, int],
+    message: InfoMessage | None,
+    timeout: float,
+    task: TaskResult,
+) -> None:
+    """Say what went wrong: raise for every finding but a send (with or without failures)."""
+    at = fmt_clock(since, seconds=False)
+    match finding:
+        case Finding.SENT:
+            return
+        case Finding.SENT_WITH_FAILURES:
+            # Sending started, but say plainly how many messages failed (exit 5).
+            task.errors.append(
+                ngettext(
+                    "sent with errors: {failed} of {seen} new row in {tab} failed: {listed}",
+                    "sent with errors: {failed} of {seen} new rows in {tab} failed: {listed}",
+                    seen,
+                ).format(failed=failed, seen=seen, tab=tab, listed=listed(failing))
+            )
+        case Finding.ALL_FAILED:
+            # Trimite was pressed and the portal tried: every message failed. The ledger's
+            # outcome keeps a rerun from sending blindly.
+            raise EmsysError(
+                ngettext(
+                    "sent, but every message failed: {tab} shows {seen} new row since {at}, "
+                    "none of them sent: {listed}",
+                    "sent, but every message failed: {tab} shows {seen} new rows since {at}, "
+                    "none of them sent: {listed}",
+                    seen,
+                ).format(tab=tab, seen=seen, at=at, listed=listed(failing)),
+                hint=_("the portal failed to send them; check it before running again"),
+            )
+        case Finding.REFUSED:
+            assert message is not None
+            raise EmsysError(
+                _("the portal did not schedule it: {message}").format(message=message.text)
+            )
+        case Finding.NOT_SEEN:
+            raise NotVerifiedError(
+                _("scheduled at {at}, but {tab} showed nothing new within {timeout} s").format(
+                    at=at, tab=tab, timeout=f"{timeout:.0f}"
+                ),
+                hint=_("look at the history later, or run `emsys-rpa verify`; do not send again"),
+            )
+        case Finding.UNKNOWN:
+            raise OutcomeUnknownError(
+                _(
                     "Trimite was pressed, but neither an information message nor new history "
-                    "rows appeared",
-                    hint="check the portal's history before running again",
-                )
+                    "rows appeared"
+                ),
+                hint=_(
+                    "check the portal's history before running again, or run `emsys-rpa verify`"
+                ),
+            )
 
 
 def _poll_history(
     run: TaskRun, since: datetime, timeout_s: float, verification: Verification
-) -> Reading | None:
-    """Refresh and read the history until new rows show, with a bounded backoff."""
+) -> tuple[Reading | None, int]:
+    """Refresh and read the history until new rows show, with a bounded backoff.
+
+    Also returns how many undated failed rows appeared at the grid's newest end while it was
+    watched (see ``history.undated_failures``): the fewest seen there is the baseline.
+    """
     started = monotonic()
     last_error: list[str] = []
+    at_end: list[int] = []
 
     def poll() -> Reading | None:
         verification.polls += 1
         try:
             run.refresh_history(verification.polls)
-            return run.grid.read_since(since)
+            reading = run.grid.read_since(since)
+            at_end.append(reading.tally.failed_at_newest_end)
+            return reading
         except (EmsysError, PlaywrightError) as exc:
             last_error[:] = [error_line(exc)]
             log.warning("history not readable yet", error=last_error[0])
@@ -188,5 +275,6 @@ def _poll_history(
     reading: Reading | None = retrying(poll)
     verification.duration_s = round(monotonic() - started, 3)
     if reading is None and last_error:
-        raise EmsysError(f"the history could not be read: {last_error[0]}")
-    return reading
+        raise EmsysError(_("the history could not be read: {error}").format(error=last_error[0]))
+    appeared = at_end[-1] - min(at_end) if at_end and reading is not None else 0
+    return reading, max(appeared, 0)

@@ -1,8 +1,11 @@
 """Which browser to launch: one function decides, for the robot and for the tests alike.
 
 Order: an explicit executable or channel from the settings; Playwright's own Chromium if it is
-installed; a system Chromium or Chrome; on Windows, Microsoft Edge (``channel="msedge"``).
-``ensure_browser`` additionally tries to install one when none is found.
+installed (Playwright itself then runs its headless shell for headless runs); for a headless
+run, a system headless shell (Debian's ``chromium-headless-shell``: the same engine without the
+browser's user interface, about 190 MB lighter); a system Chromium or Chrome; on Windows,
+Microsoft Edge (``channel="msedge"``). ``--headed`` needs a full browser, so the headless shell
+is never chosen for it. ``ensure_browser`` also installs what is missing where it can.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import platform
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +33,11 @@ LAUNCH_ARGS: tuple[str, ...] = (
     "--disable-features=Translate,MediaRouter,OptimizationHints",
 )
 
+HEADLESS_SHELL_NAMES = ("chromium-headless-shell",)
+HEADLESS_SHELL_PATHS = (
+    "/usr/bin/chromium-headless-shell",
+    "/usr/lib/chromium/chromium-headless-shell",
+)
 SYSTEM_EXECUTABLE_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 SYSTEM_EXECUTABLE_PATHS = (
     "/usr/bin/chromium",
@@ -48,9 +57,15 @@ WINDOWS_CHROME_PATHS = (
     r"C:\Program Files (x86)\Google\Chrome\Application\chrome.exe",
 )
 
+HEADED_ADVICE = (
+    "--headed needs a full browser, and only a headless shell was found. Install one:\n"
+    "  Debian/Ubuntu:  sudo apt-get install -y chromium\n"
+    "or point the robot at one with EMSYS_BROWSER_EXECUTABLE=/path/to/chrome."
+)
+
 INSTALL_ADVICE = (
     "No Chromium-family browser was found. Install one, then run again:\n"
-    "  Debian/Ubuntu:  sudo apt-get install -y chromium\n"
+    "  Debian/Ubuntu:  sudo apt-get install -y chromium-headless-shell chromium\n"
     "  Fedora/RHEL:    sudo dnf install -y chromium\n"
     "  Windows:        Microsoft Edge is built in (or install Google Chrome)\n"
     "  With internet:  python -m playwright install chromium\n"
@@ -82,26 +97,43 @@ class BrowserChoice:
 
 
 def _playwright_chromium() -> str | None:
-    """Path of Playwright's own Chromium if it has been downloaded, else None."""
+    """Path of Playwright's own Chromium if it has been downloaded, else None.
+
+    This starts a Playwright driver just to ask; a run that has one already passes its own
+    answer to ``find_browser`` (``bundled=``) instead.
+    """
     try:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as pw:
-            path = pw.chromium.executable_path
+            return bundled_chromium(pw.chromium.executable_path)
     except Exception:
         return None
+
+
+def bundled_chromium(path: str | None) -> str | None:
+    """``path`` (Playwright's idea of its Chromium) if that browser has been downloaded."""
     return path if path and Path(path).is_file() else None
 
 
-def _system_executable() -> str | None:
-    for name in SYSTEM_EXECUTABLE_NAMES:
+def _first_real(names: tuple[str, ...], paths: tuple[str, ...]) -> str | None:
+    for name in names:
         found = shutil.which(name)
         if found and _is_real_browser(found):
             return found
-    candidates = list(SYSTEM_EXECUTABLE_PATHS)
+    return next((p for p in paths if Path(p).is_file() and _is_real_browser(p)), None)
+
+
+def _headless_shell() -> str | None:
+    """A system headless shell (Debian's ``chromium-headless-shell``), if installed."""
+    return _first_real(HEADLESS_SHELL_NAMES, HEADLESS_SHELL_PATHS)
+
+
+def _system_executable() -> str | None:
+    candidates = SYSTEM_EXECUTABLE_PATHS
     if sys.platform == "win32":
-        candidates += list(WINDOWS_CHROME_PATHS)
-    return next((p for p in candidates if Path(p).is_file() and _is_real_browser(p)), None)
+        candidates += WINDOWS_CHROME_PATHS
+    return _first_real(SYSTEM_EXECUTABLE_NAMES, candidates)
 
 
 def _is_real_browser(path: str) -> bool:
@@ -122,8 +154,15 @@ def find_browser(
     executable: str | os.PathLike[str] | None = None,
     channel: str | None = None,
     extra_args: tuple[str, ...] = (),
+    *,
+    headless: bool = True,
+    bundled: Callable[[], str | None] | None = None,
 ) -> BrowserChoice:
-    """Decide which browser to launch; raise BrowserNotFoundError with advice when none."""
+    """Decide which browser to launch; raise BrowserNotFoundError with advice when none.
+
+    ``bundled`` answers "is Playwright's own Chromium downloaded?" (default: ask a throw-away
+    Playwright driver).
+    """
     args = LAUNCH_ARGS + tuple(extra_args)
     if executable:
         path = Path(executable)
@@ -133,33 +172,52 @@ def find_browser(
                 "does not exist",
                 hint="fix the path, or unset it to let the robot find a browser",
             )
+        if sys.platform != "win32" and not os.access(path, os.X_OK):
+            raise BrowserNotFoundError(
+                f"browser executable {path} (browser.executable / EMSYS_BROWSER_EXECUTABLE) "
+                "is not executable",
+                hint=f"point it at the browser program itself, or make it executable "
+                f"(chmod +x {path})",
+            )
         return BrowserChoice("configured executable", executable_path=str(path), args=args)
     if channel:
         return BrowserChoice("configured channel", channel=channel, args=args)
-    bundled = _playwright_chromium()
-    if bundled:
-        return BrowserChoice("Playwright's Chromium", args=args)
+    if (bundled or _playwright_chromium)():
+        why = " (its headless shell for headless runs)" if headless else ""
+        return BrowserChoice(f"Playwright's Chromium{why}", args=args)
+    shell = _headless_shell() if headless else None
+    if shell:
+        return BrowserChoice(
+            "system headless shell (lighter, for headless runs)", executable_path=shell, args=args
+        )
     system = _system_executable()
     if system:
         return BrowserChoice("system browser", executable_path=system, args=args)
     if _windows_edge():
         return BrowserChoice("Microsoft Edge", channel="msedge", args=args)
+    if not headless and _headless_shell():
+        raise BrowserNotFoundError(HEADED_ADVICE)
     raise BrowserNotFoundError(INSTALL_ADVICE)
+
+
+def _apt_install(package: str) -> bool:
+    """``apt-get install -y package`` when this is Debian/Ubuntu and we are root."""
+    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    if platform.system() != "Linux" or not is_root or not shutil.which("apt-get"):
+        return False
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    command = ["apt-get", "install", "-y", "-qq", package]
+    if subprocess.run(command, check=False, env=env).returncode == 0:
+        return True
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
+    return subprocess.run(command, check=False, env=env).returncode == 0
 
 
 def _try_install() -> list[str]:
     """Install a browser where this machine allows it; return what was tried."""
-    tried: list[str] = []
-    is_root = hasattr(os, "geteuid") and os.geteuid() == 0
-    if platform.system() == "Linux" and is_root and shutil.which("apt-get"):
-        tried.append("apt-get install -y chromium")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
-        result = subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "chromium"], check=False, env=env
-        )
-        if result.returncode == 0:
-            return tried
+    tried = ["apt-get install -y chromium"]
+    if _apt_install("chromium"):
+        return tried
     tried.append("python -m playwright install chromium")
     subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
     return tried
@@ -170,16 +228,22 @@ def ensure_browser(
     channel: str | None = None,
     *,
     install: bool = True,
+    headless: bool = True,
 ) -> BrowserChoice:
-    """Like find_browser, but install one (apt-get as root, else Playwright) when none is found."""
+    """Like find_browser, but install what is missing where it can (apt-get as root, else
+    Playwright): a browser when there is none, and the lighter headless shell for headless
+    runs when only the full browser is there."""
+    if install and not (executable or channel) and _headless_shell() is None:
+        # Best effort: without it the full browser serves headless runs too.
+        _apt_install("chromium-headless-shell")
     try:
-        return find_browser(executable, channel)
+        return find_browser(executable, channel, headless=headless)
     except BrowserNotFoundError:
         if not install or executable or channel:
             raise
     tried = _try_install()
     try:
-        return find_browser()
+        return find_browser(headless=headless)
     except BrowserNotFoundError as exc:
         raise BrowserNotFoundError(
             f"tried {', then '.join(tried)} and still found no browser.\n{INSTALL_ADVICE}"

@@ -5,7 +5,10 @@ Tracing starts only after login: a trace records typed text, and the password mu
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -24,9 +27,8 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.browser.discovery import BrowserChoice, find_browser
-from emsys_rpa.browser.tls import trust_args
-from emsys_rpa.errors import EmsysError, PortalUnreachableError
+from emsys_rpa.browser.discovery import BrowserChoice, bundled_chromium, find_browser
+from emsys_rpa.errors import BrowserLaunchError, EmsysError, PortalUnreachableError
 from emsys_rpa.fsutil import private_dir, private_file
 from emsys_rpa.redaction import error_line
 from emsys_rpa.settings import Settings
@@ -34,8 +36,18 @@ from emsys_rpa.settings import Settings
 log = structlog.get_logger("emsys_rpa.browser")
 
 
+EVIDENCE_JPEG_QUALITY = 70
+
+
 def _safe_name(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "shot"
+
+
+def has_display() -> bool:
+    """A headed browser has somewhere to draw (always, except on Linux without X or Wayland)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 class BrowserSession:
@@ -72,22 +84,43 @@ class BrowserSession:
     ) -> None:
         self.close()
 
-    def browser_choice(self) -> BrowserChoice:
+    def browser_choice(self, bundled: Callable[[], str | None] | None = None) -> BrowserChoice:
         """Which browser to launch, with which flags (the private CA's trust among them)."""
         cfg = self.settings.browser
         extra = tuple(cfg.extra_args)
         if self.settings.portal.ca_bundle is not None:
+            # Imported only for a private CA: cryptography is slow to import for every run.
+            from emsys_rpa.browser.tls import trust_args
+
             extra += (trust_args(self.settings.portal.ca_bundle, self.settings.portal.url),)
-        return find_browser(cfg.executable, cfg.channel, extra)
+        return find_browser(
+            cfg.executable, cfg.channel, extra, headless=cfg.headless, bundled=bundled
+        )
 
     def open(self) -> None:
         cfg = self.settings.browser
-        self.choice = self.browser_choice()
+        if not cfg.headless and not has_display():
+            raise BrowserLaunchError(
+                "--headed needs a display, and none was found (DISPLAY and WAYLAND_DISPLAY "
+                "are not set)",
+                hint="run without --headed, or under a display (xvfb-run emsys-rpa …)",
+            )
         self._pw = sync_playwright().start()
         try:
-            self._browser = self._pw.chromium.launch(
-                headless=cfg.headless, slow_mo=cfg.slow_mo_ms or None, **self.choice.launch_kwargs()
-            )
+            # The driver just started answers "is Playwright's Chromium there?": no second one.
+            pw = self._pw
+            self.choice = self.browser_choice(lambda: bundled_chromium(pw.chromium.executable_path))
+            try:
+                self._browser = self._pw.chromium.launch(
+                    headless=cfg.headless,
+                    slow_mo=cfg.slow_mo_ms or None,
+                    **self.choice.launch_kwargs(),
+                )
+            except PlaywrightError as exc:
+                raise BrowserLaunchError(
+                    f"the browser ({self.choice.describe()}) could not start: {error_line(exc)}",
+                    hint="check `emsys-rpa browser`, browser.executable and browser.extra_args",
+                ) from None
             portal = self.settings.portal
             self._context = self._browser.new_context(
                 ignore_https_errors=portal.ignore_https_errors,
@@ -196,18 +229,31 @@ class BrowserSession:
 
     # -- evidence --------------------------------------------------------------------------
 
-    def screenshot(self, name: str, *, mask: list[Locator] | None = None) -> str | None:
-        """Full-page screenshot of the top window; the path relative to the run folder."""
+    def screenshot(
+        self, name: str, *, mask: list[Locator] | None = None, evidence: bool = False
+    ) -> str | None:
+        """Full-page screenshot of the top window; the path relative to the run folder.
+
+        ``evidence``: a shot every successful run takes (the filled form, the message, the
+        history), saved as a JPEG — several times cheaper to encode and to embed in the report.
+        A failure's shot stays a lossless PNG: it is looked at closely, and rarely taken.
+        """
         if self.run_dir is None or self._context is None:
             return None
         self._shots += 1
-        relative = Path("screenshots") / f"{self._shots:02d}-{_safe_name(name)}.png"
+        suffix = "jpg" if evidence else "png"
+        relative = Path("screenshots") / f"{self._shots:02d}-{_safe_name(name)}.{suffix}"
         target = self.run_dir / relative
         # Screenshots show customer data: owner-only, like the run folder.
         private_dir(target.parent)
         try:
             self.top_page().screenshot(
-                path=str(target), full_page=True, mask=mask or [], timeout=10_000
+                path=str(target),
+                full_page=True,
+                mask=mask or [],
+                timeout=10_000,
+                type="jpeg" if evidence else "png",
+                quality=EVIDENCE_JPEG_QUALITY if evidence else None,
             )
         except PlaywrightError as exc:
             log.warning("screenshot failed", name=name, error=error_line(exc))
@@ -216,11 +262,16 @@ class BrowserSession:
         return relative.as_posix()
 
     def start_tracing(self) -> None:
-        """Start the Playwright trace: call only once the password has been typed and sent."""
-        if self.settings.run.trace == "off" or self._tracing or self._trace_paused:
+        """Start the Playwright trace: call only once the password has been typed and sent.
+
+        Every action with a screencast of the windows by default: enough to see what happened
+        on a failure, at a fraction of the cost of DOM snapshots, which ``trace = "full"`` adds.
+        """
+        mode = self.settings.run.trace
+        if mode == "off" or self._tracing or self._trace_paused:
             return
         with suppress(PlaywrightError):
-            self.context.tracing.start(screenshots=True, snapshots=True, sources=False)
+            self.context.tracing.start(screenshots=True, snapshots=mode == "full", sources=False)
             self._tracing = True
 
     def pause_tracing_for_login(self) -> None:
@@ -246,9 +297,8 @@ class BrowserSession:
 
     def stop_tracing(self, *, failed: bool) -> str | None:
         """Stop the trace; keep it (``trace.zip``) if the policy says so. Relative path or None."""
-        keep = self.settings.run.trace == "always" or (
-            self.settings.run.trace == "on-failure" and failed
-        )
+        mode = self.settings.run.trace
+        keep = mode in ("always", "full") or (mode == "on-failure" and failed)
         if self._trace_saved and self.run_dir is not None:
             if keep:
                 return "trace.zip"

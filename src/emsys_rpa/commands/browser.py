@@ -18,12 +18,20 @@ def command(
     channel: str | None = typer.Option(
         None, envvar="EMSYS_BROWSER_CHANNEL", help="Use this browser channel (msedge, chrome)."
     ),
+    headed: bool = typer.Option(
+        False, "--headed", help="The browser a --headed run uses (a full browser)."
+    ),
 ) -> ExitStatus:
-    """Find the browser the robot will launch (and install one with --install)."""
+    """Say which browser a run will launch, and why (install what is missing with --install)."""
+    headless = not headed
     choice = (
-        ensure_browser(executable, channel, install=True)
+        ensure_browser(executable, channel, install=True, headless=headless)
         if install
-        else find_browser(executable, channel)
+        else find_browser(executable, channel, headless=headless)
     )
     typer.echo(choice.describe())
+    if headless:
+        typer.echo("for headless runs (the default); `emsys-rpa browser --headed`: for --headed")
+    else:
+        typer.echo("for --headed runs; `emsys-rpa browser`: for headless runs (the default)")
     return ExitStatus.OK

@@ -2,29 +2,52 @@
 
 Validates the configuration, finds the browser, reaches the portal, logs in and logs out —
 the first things a new installation (or a changed password) gets wrong, found before the
-nightly run does.
+nightly run does. It takes the run lock, as a run does, and needs the same state folder.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from emsys_rpa.app.run import check
 from emsys_rpa.browser import find_browser
-from emsys_rpa.commands.common import check_log_format, overrides
+from emsys_rpa.commands.common import (
+    ConfigOption,
+    ProfileOption,
+    check_log_format,
+    load,
+    overrides,
+)
 from emsys_rpa.errors import ExitStatus
 from emsys_rpa.logging_setup import configure_logging
 from emsys_rpa.secrets import register_secret
-from emsys_rpa.settings import load_settings
+from emsys_rpa.settings import Settings
+from emsys_rpa.wording import _, safe_url
+
+
+def run_check(settings: Settings) -> None:
+    """The checks, each on its line (``init`` ends with them too)."""
+    settings.require_portal()
+    register_secret(settings.password)
+    configure_logging(settings.log.format, "warning")
+    typer.echo(
+        _("config: OK (portal {url}, user {user})").format(
+            url=safe_url(settings.portal.url or ""), user=settings.username
+        )
+    )
+    choice = find_browser(
+        settings.browser.executable, settings.browser.channel, settings.browser.extra_args
+    )
+    typer.echo(_("browser: {browser}").format(browser=choice.describe()))
+    check(settings)
+    typer.echo(_("portal: reached, logged in and out again (nothing was sent)"))
 
 
 def command(
-    config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="Config file (TOML).")
-    ] = None,
+    config: ConfigOption = None,
+    profile: ProfileOption = None,
     headed: Annotated[bool, typer.Option("--headed", help="Show the browser window.")] = False,
     log_format: Annotated[
         str | None, typer.Option("--log-format", help="auto | console | json.")
@@ -32,15 +55,6 @@ def command(
 ) -> ExitStatus:
     """Validate the config, find the browser, log in to the portal and out again."""
     check_log_format(log_format)
-    settings = load_settings(config, overrides(headed=headed, log_format=log_format))
-    settings.require_portal()
-    register_secret(settings.password)
-    configure_logging(settings.log.format, "warning")
-    typer.echo(f"config: OK (portal {settings.portal.url}, user {settings.username})")
-    choice = find_browser(
-        settings.browser.executable, settings.browser.channel, settings.browser.extra_args
-    )
-    typer.echo(f"browser: {choice.describe()}")
-    check(settings)
-    typer.echo("portal: reached, logged in and out again (nothing was sent)")
+    settings = load(config, overrides(headed=headed, log_format=log_format), profile=profile)
+    run_check(settings)
     return ExitStatus.OK

@@ -25,6 +25,7 @@ from emsys_rpa.settings import (
     Settings,
     StateSettings,
 )
+from emsys_rpa.wording import _
 
 
 def command(
@@ -67,7 +68,11 @@ def command(
         running_mock_portal(MockPortalOptions(variant=chosen, send_start_delay_s=1.0)) as portal,
     ):
         if not quiet:
-            typer.echo(f"Mock portal running at {portal.url} (variant {variant})")
+            typer.echo(
+                _("Mock portal running at {url} (variant {variant})").format(
+                    url=portal.url, variant=variant
+                )
+            )
         settings = Settings(
             username=portal.username,
             password=SecretStr(portal.password),
@@ -81,12 +86,12 @@ def command(
             state=StateSettings(dir=Path(state)),
             log=LogSettings(format=log_format),
         )
-        status, _ = execute(settings, quiet=quiet)
+        status, _summary = execute(settings, quiet=quiet)
         if not quiet:
             ledger = portal.ledger()
             jobs = ", ".join(
-                f"{job['type']} (Fundal={'yes' if job['background'] else 'no'})"
+                f"{job['type']} (Fundal={_('yes') if job['background'] else _('no')})"
                 for job in ledger.get("jobs", [])
             )
-            typer.echo(f"The mock portal recorded: {jobs or 'no job'}")
+            typer.echo(_("The mock portal recorded: {jobs}").format(jobs=jobs or _("no job")))
     return status

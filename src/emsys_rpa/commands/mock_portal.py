@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -35,12 +36,30 @@ def command(
         typer.Option(
             "--fault",
             help="Inject a fault (repeatable): latency=MS, unavailable=N, session_expiry=N, "
-            "late_confirm=S, job_fail=FRACTION, down.",
+            "late_confirm=S, job_fail=FRACTION, down, or one armed at a step: "
+            "at=[alerts.|invoices.]STEP[#K]:ACTION[xN|x*] with ACTION 503, expire, drop, hang, "
+            "late=S or down (e.g. at=send:drop, at=history:503x2; README: Mock portal).",
         ),
     ] = None,
     today: str | None = typer.Option(
         None, "--today", help="Pretend today is YYYY-MM-DD (the time of day stays real)."
     ),
+    now: str | None = typer.Option(
+        None,
+        "--now",
+        help="Start the clock at this Europe/Bucharest time, e.g. 2026-10-25T03:55 (it runs on "
+        "in real time; an ambiguous time is its first occurrence: add +02:00 for the second).",
+    ),
+    username: str | None = typer.Option(
+        None, "--username", help="The account's user name (default: operator)."
+    ),
+    password: str | None = typer.Option(
+        None, "--password", help="The account's password (default: the demo password)."
+    ),
+    locked_user: Annotated[
+        list[str] | None,
+        typer.Option("--locked-user", help="A user whose account starts locked (repeatable)."),
+    ] = None,
     seed: int = typer.Option(1, "--seed", help="Seed of the generated data."),
     db: Annotated[
         Path | None,
@@ -62,6 +81,7 @@ def command(
     from emsys_rpa.mockportal import (
         MockPortalOptions,
         parse_faults,
+        parse_local_datetime,
         parse_variant,
         running_mock_portal,
     )
@@ -81,6 +101,17 @@ def command(
             today_date = date.fromisoformat(today)
         except ValueError:
             problems.append(f"--today: {today!r} is not a date like 2024-05-31")
+    now_time = None
+    if now:
+        try:
+            now_time = parse_local_datetime(now)
+        except ValueError as exc:
+            problems.append(f"--now: {exc}")
+    if today and now:
+        problems.append("--today and --now: give one of them (--now sets the date too)")
+    for name, value in (("--username", username), ("--password", password)):
+        if value is not None and not value.strip():
+            problems.append(f"{name}: must not be empty")
     if problems:
         raise ConfigError(problems)
 
@@ -94,7 +125,13 @@ def command(
         send_start_delay_s=send_start_delay,
         send_rate_per_s=send_rate,
         port=port,
+        now=now_time,
+        locked_users=tuple(locked_user or ()),
     )
+    if username is not None:
+        options = replace(options, username=username)
+    if password is not None:
+        options = replace(options, password=password)
     stop = threading.Event()
 
     def _on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -113,7 +150,8 @@ def command(
             extras = ", ".join(faults.describe()) or "none"
             typer.echo(
                 f"variant: {name}; faults: {extras}; today: {portal.state.clock.today():%d/%m/%Y}; "
-                f"ledger: {portal.base_url}/__mock__/ledger  (Ctrl-C to stop)"
+                f"ledger: {portal.base_url}/__mock__/ledger; "
+                f"control: {portal.base_url}/__mock__/control  (Ctrl-C to stop)"
             )
             while not stop.wait(0.5):
                 pass

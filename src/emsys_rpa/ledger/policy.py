@@ -27,7 +27,12 @@ INTENT_ONLY = "intent_without_outcome"
 
 # Outcomes that mean "the portal has (or may have) scheduled this send today".
 BLOCKING_OUTCOMES = frozenset(
-    {TaskStatus.VERIFIED, TaskStatus.NOT_VERIFIED, TaskStatus.OUTCOME_UNKNOWN}
+    {
+        TaskStatus.VERIFIED,
+        TaskStatus.SENT_WITH_ERRORS,
+        TaskStatus.NOT_VERIFIED,
+        TaskStatus.OUTCOME_UNKNOWN,
+    }
 )
 
 
@@ -105,6 +110,7 @@ def earlier_run_refusal(task: str, run_id: str, events: Sequence[Event]) -> Refu
         at = _moment(last.scheduled_at or (intents[-1].scheduled_at if intents else None))
         kind = {
             TaskStatus.VERIFIED: RefusalKind.VERIFIED,
+            TaskStatus.SENT_WITH_ERRORS: RefusalKind.VERIFIED,
             TaskStatus.NOT_VERIFIED: RefusalKind.NOT_VERIFIED,
         }.get(TaskStatus(last.status), RefusalKind.OUTCOME_UNKNOWN)
         return Refusal(kind, task, run_id, at)
@@ -148,3 +154,36 @@ def _grouped(events: Sequence[Event], key: Callable[[Event], str]) -> dict[str, 
 
 def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+# What `emsys-rpa verify` can settle: an earlier run pressed Trimite and could not prove it.
+UNSETTLED = frozenset(
+    {TaskStatus.NOT_VERIFIED.value, TaskStatus.OUTCOME_UNKNOWN.value, INTENT_ONLY}
+)
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """The run whose send of ``task`` is still to be proven, and when it pressed Trimite."""
+
+    task: str
+    run_id: str
+    status: str
+    scheduled_at: datetime | None
+
+
+def unsettled(task: str, events: Sequence[Event]) -> Unsettled | None:
+    """The latest run's send of ``task`` if it is left unproven (None: nothing to verify).
+
+    Only the latest run that did anything with the task counts: once a later run settled it
+    (verified, or sent again with --force), the earlier doubt no longer matters.
+    """
+    for run_id, run_events in reversed(list(by_run(events).items())):
+        state = task_state(run_events)
+        if state is None:
+            continue
+        if state not in UNSETTLED:
+            return None
+        times = [e.scheduled_at for e in run_events if e.scheduled_at]
+        return Unsettled(task, run_id, state, _moment(times[-1]) if times else None)
+    return None

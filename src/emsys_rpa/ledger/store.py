@@ -240,6 +240,20 @@ class RunLedger:
                 ),
             )
 
+    def settle(self, summary: RunSummary, run_id: str, result: TaskResult) -> None:
+        """File ``result`` as the outcome of the earlier run ``run_id`` (``emsys-rpa verify``
+        read the history for it), so that the refusal rules see that run's send as proven."""
+        earlier = summary.model_copy(update={"run_id": run_id, "dry_run": False})
+        with _transaction(self._conn) as conn:
+            self.insert_event(conn, earlier, result.name, OUTCOME, result, day=None)
+            row = conn.execute("SELECT tasks_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+            if row is not None:
+                tasks = json.loads(row["tasks_json"]) if row["tasks_json"] else {}
+                tasks[result.name] = result.status.value
+                conn.execute(
+                    "UPDATE runs SET tasks_json = ? WHERE run_id = ?", (json.dumps(tasks), run_id)
+                )
+
     def begin_run_if_missing(self, summary: RunSummary) -> None:
         row = self._conn.execute(
             "SELECT 1 FROM runs WHERE run_id = ?", (summary.run_id,)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from email.utils import formatdate
 from typing import Final
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -16,11 +19,19 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from emsys_rpa.mockportal import pages as p
+from emsys_rpa.mockportal.control import control_endpoint
+from emsys_rpa.mockportal.faults import StepFault
 from emsys_rpa.mockportal.portal import PortalState, utc_now
+from emsys_rpa.mockportal.recognise import classify
+from emsys_rpa.mockportal.steps import LOGOUT_PATH
 
 MOCK_PREFIX: Final = "/__mock__/"
 SESSION_COOKIE: Final = "ASP.NET_SessionId"
 FAVICON: Final = "/favicon.ico"
+# Scope key: an armed ``expire`` fired at this request (acted on once the session is known).
+EXPIRE: Final = "emsys_mock.expire"
+# A cut-off answer promises this much and sends none of it.
+CUT_OFF_LENGTH: Final = b"4096"
 
 
 class FaultsAndAccounting:
@@ -47,6 +58,10 @@ class FaultsAndAccounting:
         started = utc_now()
         clock = time.perf_counter()
         status = 500
+        fired: StepFault | None = None
+        receive, form = await _read_form(scope, receive)
+        query = dict(parse_qsl(scope["query_string"].decode("latin-1")))
+        step = classify(scope["method"], scope["path"], query, form)
 
         async def send_recording(message: Message) -> None:
             nonlocal status
@@ -64,8 +79,11 @@ class FaultsAndAccounting:
                 await asyncio.sleep(faults.latency_ms / 1000)
             if faults.down or self.portal.take_unavailable():
                 await self.pages.unavailable()(scope, receive, send_recording)
-            else:
-                await self.app(scope, receive, send_recording)
+                return
+            fired = self.portal.armed.take(
+                step, scope["method"], scope["path"], self.portal.clock.now()
+            )
+            await self._respond(fired, scope, receive, send_recording)
         finally:
             self.portal.record_request(
                 scope["method"],
@@ -73,7 +91,107 @@ class FaultsAndAccounting:
                 status,
                 started,
                 (time.perf_counter() - clock) * 1000,
+                step=step,
+                fault=fired.spec if fired else None,
             )
+
+    async def _respond(
+        self, fault: StepFault | None, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        action = fault.action if fault else None
+        if action in {"503", "down"}:
+            if action == "down":
+                self.portal.set_faults(down=True)
+            await self.pages.unavailable()(scope, receive, send)
+        elif action == "late":
+            assert fault is not None
+            await self.app(scope, receive, _delayed(send, fault.seconds))
+        elif action in {"drop", "hang"}:
+            await self.app(scope, receive, _discard)
+            if action == "drop" or not await self._client_left(receive):
+                await _cut_off(send)
+        else:
+            if action == "expire":
+                scope[EXPIRE] = True
+            await self.app(scope, receive, send)
+
+    async def _client_left(self, receive: Receive) -> bool:
+        """Wait until the client gives up (True) or the portal stops (False)."""
+        while not self.portal.stopping.is_set():
+            try:
+                message = await asyncio.wait_for(receive(), timeout=0.5)
+            except TimeoutError:
+                continue
+            if message["type"] == "http.disconnect":
+                return True
+        return False
+
+
+class ArmedExpiry:
+    """Inside the session middleware: an armed ``expire`` ends the request's session first."""
+
+    def __init__(self, app: ASGIApp, portal: PortalState) -> None:
+        self.app = app
+        self.portal = portal
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get(EXPIRE):
+            sid = scope.get("session", {}).get("sid")
+            if isinstance(sid, str):
+                self.portal.expire_session(sid)
+        await self.app(scope, receive, send)
+
+
+async def _read_form(scope: Scope, receive: Receive) -> tuple[Receive, dict[str, str]]:
+    """A POST's form fields (to name its step), and a ``receive`` that replays the body."""
+    if scope["method"] != "POST":
+        return receive, {}
+    messages: deque[Message] = deque()
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            break
+    form: dict[str, str] = {}
+    if Headers(scope=scope).get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        body = b"".join(m.get("body", b"") for m in messages)
+        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+    async def replay() -> Message:
+        return messages.popleft() if messages else await receive()
+
+    return replay, form
+
+
+def _delayed(send: Send, seconds: float) -> Send:
+    async def send_late(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            await asyncio.sleep(seconds)
+        await send(message)
+
+    return send_late
+
+
+async def _discard(message: Message) -> None:
+    return None
+
+
+async def _cut_off(send: Send) -> None:
+    """Start an answer and end without it: the server closes the connection (ASGI).
+
+    The status line and headers go out first on purpose: on a connection closed without a
+    byte, Chromium sends the POST again by itself (a stale keep-alive socket, it assumes).
+    """
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 200,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", CUT_OFF_LENGTH),
+            ],
+        }
+    )
 
 
 def build_app(portal: PortalState) -> Starlette:
@@ -98,7 +216,7 @@ def build_app(portal: PortalState) -> Starlette:
         Route("/", root),
         Route(FAVICON, favicon),
         Route(p.LOGIN_PATH, pages.login, methods=["GET", "POST"]),
-        Route("/Logout.aspx", pages.logout),
+        Route(LOGOUT_PATH, pages.logout),
         Route(p.HOME_PATH, pages.home),
         Route(p.ALERTS_PATH, pages.alerts, methods=["GET", "POST"]),
         Route(p.INVOICES_PATH, pages.invoices, methods=["GET", "POST"]),
@@ -109,6 +227,7 @@ def build_app(portal: PortalState) -> Starlette:
         Route(MOCK_PREFIX + "ledger", ledger),
         Route(MOCK_PREFIX + "requests", requests_log),
         Route(MOCK_PREFIX + "health", health),
+        Route(MOCK_PREFIX + "control", control_endpoint(portal), methods=["GET", "POST"]),
     ]
     return Starlette(
         routes=routes,
@@ -121,5 +240,6 @@ def build_app(portal: PortalState) -> Starlette:
                 max_age=None,
                 same_site="lax",
             ),
+            Middleware(ArmedExpiry, portal=portal),
         ],
     )

@@ -1,12 +1,17 @@
-"""The mock's notion of time: Europe/Bucharest, with an optional shifted "today".
+"""The mock's notion of time: Europe/Bucharest, optionally started at another moment.
 
-``--today`` moves the date only; the time of day stays real, so jobs still write rows
-"now" as far as a person watching the history is concerned.
+The clock is the real clock plus a fixed offset, so it always advances in real time and
+crosses daylight-saving changes as a wall clock in Bucharest does (the hour 03:00–04:00 of the
+last Sunday of October happens twice; 03:00–04:00 of the last Sunday of March never does).
+
+- ``today`` (``--today``) moves the date only: the time of day at start-up stays real.
+- ``now`` (``--now``) starts the clock at that local date-time.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import time
+from datetime import UTC, date, datetime
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -14,24 +19,58 @@ BUCHAREST: Final = ZoneInfo("Europe/Bucharest")
 
 
 class Clock:
-    def __init__(self, today: date | None = None) -> None:
-        self._shift = timedelta(0)
-        if today is not None:
-            self._shift = timedelta(days=(today - datetime.now(BUCHAREST).date()).days)
+    def __init__(self, today: date | None = None, now: datetime | None = None) -> None:
+        if today is not None and now is not None:
+            raise ValueError("give either today or now, not both")
+        self._offset_s = 0.0
+        if now is not None:
+            self.set_now(now)
+        elif today is not None:
+            real = datetime.now(BUCHAREST)
+            self.set_now(datetime.combine(today, real.time(), tzinfo=BUCHAREST))
+
+    def set_now(self, when: datetime) -> None:
+        """From now on the clock reads ``when`` (naive: a Bucharest wall-clock time)."""
+        self._offset_s = local_datetime(when).timestamp() - time.time()
 
     def now(self) -> datetime:
-        """Aware datetime in Europe/Bucharest (shifted by whole days when --today is set)."""
-        real = datetime.now(BUCHAREST)
-        if not self._shift:
-            return real
-        local = real.replace(tzinfo=None) + self._shift
-        return local.replace(tzinfo=BUCHAREST)
+        """Aware datetime in Europe/Bucharest."""
+        return local_from_epoch(self.epoch())
 
     def today(self) -> date:
         return self.now().date()
 
     def epoch(self) -> float:
-        return self.now().timestamp()
+        return time.time() + self._offset_s
+
+
+def local_datetime(when: datetime) -> datetime:
+    """``when`` in Europe/Bucharest; a naive value is a wall-clock time there.
+
+    An ambiguous wall-clock time (the repeated hour in October) is its first occurrence, in
+    summer time; give the offset (``+02:00``) for the second. A time that does not exist (the
+    hour skipped in March) is refused.
+    """
+    if when.tzinfo is not None:
+        return when.astimezone(BUCHAREST)
+    local = when.replace(tzinfo=BUCHAREST, fold=0)
+    if local_from_epoch(local.timestamp()).replace(tzinfo=None) != when:
+        raise ValueError(
+            f"{when:%Y-%m-%d %H:%M} does not exist in Europe/Bucharest "
+            "(the clocks skip that hour when summer time starts)"
+        )
+    return local
+
+
+def parse_local_datetime(text: str) -> datetime:
+    """An ISO date-time (``2026-10-25T03:55``, optionally ``+02:00``) as a Bucharest time."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date-time like 2026-10-25T03:55 (or 2026-10-25T03:30+02:00)"
+        ) from None
+    return local_datetime(parsed)
 
 
 def local_from_epoch(epoch: float) -> datetime:

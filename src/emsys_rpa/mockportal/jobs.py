@@ -175,7 +175,8 @@ class JobRunner:
         self._clock = clock
         self._start_delay_s = max(0.0, start_delay_s)
         self._interval_s = 1.0 / rate_per_s if rate_per_s > 0 else 0.0
-        self._fail_fraction = fail_fraction
+        # Read as each job starts: POST /__mock__/control may change it in between.
+        self.fail_fraction = fail_fraction
         self._stopping = stopping
         self._threads: list[threading.Thread] = []
 
@@ -220,8 +221,8 @@ class JobRunner:
                 return
             set_status(self._db, job.id, "running", started_at=self._clock.epoch())
             fail_at = (
-                math.floor(self._fail_fraction * len(items))
-                if self._fail_fraction is not None
+                math.floor(self.fail_fraction * len(items))
+                if self.fail_fraction is not None
                 else None
             )
             started = time.monotonic()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from emsys_rpa.mockportal.armed import ArmedFaults
 from emsys_rpa.mockportal.clock import Clock, local_from_epoch
 from emsys_rpa.mockportal.db import Database
 from emsys_rpa.mockportal.faults import Faults
@@ -52,6 +54,9 @@ class PortalState:
         faults: Faults,
         runner: JobRunner,
         stopping: threading.Event,
+        username: str = DEMO_USERNAME,
+        password: str = DEMO_PASSWORD,
+        locked_users: Iterable[str] = (),
     ) -> None:
         self.db = db
         self.clock = clock
@@ -59,11 +64,15 @@ class PortalState:
         self.faults = faults
         self.runner = runner
         self.stopping = stopping
-        self.username = DEMO_USERNAME
-        self.password = DEMO_PASSWORD
+        self.username = username
+        self.password = password
         self.secret_key = secrets.token_urlsafe(32)
-        self.stats = Stats()
+        self.stats = Stats(locked_users={user.strip().lower() for user in locked_users})
         self.sessions: dict[str, SessionInfo] = {}
+        # Sessions ended by an armed ``expire``: their next request says "Sesiunea a expirat".
+        self.expired_sessions: set[str] = set()
+        self.armed = ArmedFaults()
+        self.armed.arm(faults.at, "start-up")
         self.request_log: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_LIMIT)
         self.lock = threading.Lock()
 
@@ -79,7 +88,8 @@ class PortalState:
                     "Contul este blocat după prea multe încercări eșuate. "
                     "Contactați administratorul aplicației."
                 )
-            if user == self.username and secrets.compare_digest(password, self.password):
+            own = self.username.strip().lower()
+            if user == own and secrets.compare_digest(password, self.password):
                 self.stats.logins += 1
                 self.stats.failed_by_user.pop(user, None)
                 if self.stats.unavailable_left is None:
@@ -91,14 +101,14 @@ class PortalState:
             if user:
                 failures = self.stats.failed_by_user.get(user, 0) + 1
                 self.stats.failed_by_user[user] = failures
-                if user == self.username and failures >= MAX_FAILED_LOGINS:
+                if user == own and failures >= MAX_FAILED_LOGINS:
                     self.stats.locked_users.add(user)
                     return None, (
                         "Contul a fost blocat după 5 încercări eșuate. "
                         "Contactați administratorul aplicației."
                     )
                 left = MAX_FAILED_LOGINS - failures
-                if user == self.username and left <= 2:
+                if user == own and left <= 2:
                     return None, (
                         f"Utilizator sau parolă incorectă. Mai aveți {left} "
                         f"{'încercare' if left == 1 else 'încercări'} înainte de blocarea contului."
@@ -110,6 +120,10 @@ class PortalState:
         if not sid:
             return None, False
         with self.lock:
+            if sid in self.expired_sessions:
+                self.expired_sessions.discard(sid)
+                self.stats.sessions_expired += 1
+                return None, True
             info = self.sessions.get(sid)
             if info is None:
                 return None, False
@@ -125,6 +139,36 @@ class PortalState:
         with self.lock:
             self.sessions.pop(sid or "", None)
 
+    def expire_session(self, sid: str) -> None:
+        """End a live session so that its next request lands on the login page, expired."""
+        with self.lock:
+            if self.sessions.pop(sid, None) is not None:
+                self.expired_sessions.add(sid)
+
+    # -- test controls (POST /__mock__/control) -------------------------------------------
+
+    def set_credentials(self, username: str | None, password: str | None) -> None:
+        with self.lock:
+            if username is not None:
+                self.username = username
+            if password is not None:
+                self.password = password
+
+    def set_faults(self, **changes: object) -> None:
+        """Replace global faults (latency_ms, down, job_fail) while the portal runs."""
+        with self.lock:
+            self.faults = replace(self.faults, **changes)  # type: ignore[arg-type]
+            self.runner.fail_fraction = self.faults.job_fail
+
+    def lock_users(self, users: Iterable[str], *, locked: bool) -> None:
+        with self.lock:
+            for user in (u.strip().lower() for u in users):
+                if locked:
+                    self.stats.locked_users.add(user)
+                else:
+                    self.stats.locked_users.discard(user)
+                    self.stats.failed_by_user.pop(user, None)
+
     # -- faults and request accounting ---------------------------------------------------
 
     def take_unavailable(self) -> bool:
@@ -137,7 +181,15 @@ class PortalState:
             return False
 
     def record_request(
-        self, method: str, path: str, status: int, started: datetime, duration_ms: float
+        self,
+        method: str,
+        path: str,
+        status: int,
+        started: datetime,
+        duration_ms: float,
+        *,
+        step: str,
+        fault: str | None,
     ) -> None:
         with self.lock:
             self.stats.requests += 1
@@ -148,6 +200,8 @@ class PortalState:
                     "status": status,
                     "started": started.isoformat(timespec="milliseconds"),
                     "duration_ms": round(duration_ms, 3),
+                    "step": step,
+                    "fault": fault,
                 }
             )
 
@@ -186,8 +240,11 @@ class PortalState:
                 "sessions_expired": stats.sessions_expired,
                 "requests": stats.requests,
                 "today": self.clock.today().isoformat(),
+                "now": self.clock.now().isoformat(timespec="seconds"),
                 "variant": self.variant.spec,
                 "faults": self.faults.describe(),
+                "armed_faults": self.armed.describe(),
+                "fired_faults": self.armed.fired(),
             }
 
     def duplicate_sends(self) -> int:

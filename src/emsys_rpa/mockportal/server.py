@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
 import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Final
 
 import uvicorn
 
 from emsys_rpa.mockportal.app import build_app
+from emsys_rpa.mockportal.client import MockPortalClient
 from emsys_rpa.mockportal.clock import Clock
 from emsys_rpa.mockportal.db import Database
 from emsys_rpa.mockportal.faults import NO_FAULTS, Faults
 from emsys_rpa.mockportal.jobs import JobRunner
-from emsys_rpa.mockportal.pages import LOGIN_PATH
-from emsys_rpa.mockportal.portal import PortalState
+from emsys_rpa.mockportal.portal import DEMO_PASSWORD, DEMO_USERNAME, PortalState
 from emsys_rpa.mockportal.seeding import seed_database
 from emsys_rpa.mockportal.variants import DEFAULT_VARIANT, Variant
 
@@ -40,51 +38,33 @@ class MockPortalOptions:
     send_start_delay_s: float = 2.0
     send_rate_per_s: float = 20.0
     port: int = 0  # 0: any free port
+    username: str = DEMO_USERNAME
+    password: str = field(default=DEMO_PASSWORD, repr=False)
+    locked_users: tuple[str, ...] = ()  # accounts locked from the start
+    # The clock starts here and runs on (naive: Europe/Bucharest wall time); not with today.
+    now: datetime | None = None
 
 
-@dataclass(frozen=True)
-class MockPortal:
-    base_url: str
-    username: str
-    password: str = field(repr=False)
+@dataclass(kw_only=True)
+class MockPortal(MockPortalClient):
+    """The portal ``running_mock_portal`` started: a client, and (for its own tests) its state."""
+
     db_path: Path
     state: PortalState = field(repr=False)
 
-    @property
-    def url(self) -> str:
-        """The login page: what a user configures as ``portal.url``."""
-        return self.base_url + LOGIN_PATH
 
-    @property
-    def port(self) -> int:
-        return int(self.base_url.rsplit(":", 1)[1])
+# uvicorn's own words when an answer is cut off on purpose (the drop and hang faults).
+CUT_OFF_LOG: Final = "ASGI callable returned without completing response."
 
-    def ledger(self) -> dict[str, Any]:
-        """What ``GET /__mock__/ledger`` answers."""
-        return self._get_json("/__mock__/ledger")  # type: ignore[no-any-return]
 
-    def requests(self) -> list[dict[str, Any]]:
-        """What ``GET /__mock__/requests`` answers: every portal request, oldest first."""
-        return self._get_json("/__mock__/requests")  # type: ignore[no-any-return]
-
-    def wait_for_jobs(self, timeout_s: float = 60.0) -> dict[str, Any]:
-        """Poll the ledger until no job is queued or running; returns the last ledger."""
-        deadline = time.monotonic() + timeout_s
-        while True:
-            ledger = self.ledger()
-            busy = [j for j in ledger["jobs"] if j["status"] in {"queued", "running"}]
-            if not busy or time.monotonic() > deadline:
-                return ledger
-            time.sleep(0.1)
-
-    def _get_json(self, path: str) -> Any:
-        with urllib.request.urlopen(self.base_url + path, timeout=30) as response:  # noqa: S310
-            return json.load(response)
+class _QuietCutOffs(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != CUT_OFF_LOG
 
 
 def open_state(options: MockPortalOptions, db_path: Path, stopping: threading.Event) -> PortalState:
     """Create (or reopen) the database and everything the app needs, without serving it."""
-    clock = Clock(options.today)
+    clock = Clock(options.today, options.now)
     db = Database(db_path)
     if db.is_seeded():
         db.refresh_counts()
@@ -107,6 +87,9 @@ def open_state(options: MockPortalOptions, db_path: Path, stopping: threading.Ev
         faults=options.faults,
         runner=runner,
         stopping=stopping,
+        username=options.username,
+        password=options.password,
+        locked_users=options.locked_users,
     )
 
 
@@ -127,6 +110,9 @@ def running_mock_portal(options: MockPortalOptions | None = None) -> Iterator[Mo
             state.db.close()
             raise
         port = sock.getsockname()[1]
+        uvicorn_log = logging.getLogger("uvicorn.error")
+        if not any(isinstance(f, _QuietCutOffs) for f in uvicorn_log.filters):
+            uvicorn_log.addFilter(_QuietCutOffs())
         config = uvicorn.Config(
             build_app(state),
             log_level=logging.WARNING,
