@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 from emsys_rpa.app.steps import StepRecorder
-from emsys_rpa.errors import ControlNotOperableError, ElementNotFoundError, PortalAnswerError
+from emsys_rpa.errors import (
+    ControlMissingError,
+    ControlNotOperableError,
+    ElementNotFoundError,
+    PortalAnswerError,
+)
 from emsys_rpa.events import NullObserver
 from emsys_rpa.pages import alerts, invoices
 from emsys_rpa.pages.evidence import keep_windows
@@ -96,3 +101,9 @@ def test_when_the_window_does_not_open_the_portals_answer_is_the_reason(kit: Kit
     text = str(caught.value)
     assert "the portal answered: “Perioada nu este completată corect (zz.ll.aaaa).”" in text
     assert "obligatorii" not in text  # already on screen before the click: not the answer
+
+
+def test_a_control_absent_from_a_loaded_screen_is_told_apart(kit: Kit) -> None:
+    kit.page.set_content("<button>Altceva</button>")
+    with pytest.raises(ControlMissingError):
+        kit.finder.find(alerts.SEND, timeout_s=0.3)
