@@ -12,7 +12,7 @@ cap. The page counter ("Pagina X din Y"), when shown, tells where a click really
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -246,10 +246,11 @@ class HistoryGrid:
                 continue
         return None
 
-    def click_and_reread(self, grid: _Grid, control: Locator) -> _Grid | None:
-        """Click a pager or sort control; the grid once it shows something else (None if not)."""
+    def act_and_reread(self, grid: _Grid, act: Callable[[], None]) -> _Grid | None:
+        """Do ``act`` (click a pager or sort control, confirm a page box); the grid once it
+        shows something else or was drawn again (None if it did not)."""
         try:
-            control.click()
+            act()
         except PlaywrightError:
             return None
 
@@ -266,31 +267,21 @@ class HistoryGrid:
 
         return poll(changed, timeout_s=self.finder.timeout_s, idle=idle)
 
-    def goto_page(self, grid: _Grid, number: int) -> _Grid | None:
+    @staticmethod
+    def page_box_action(grid: _Grid, number: int) -> Callable[[], None]:
         """Type ``number`` into the pager's page box and confirm it (Mergi, or Enter)."""
         assert grid.pager.box is not None
         box = grid.at(grid.pager.box)
-        try:
+        go = grid.pager.go()
+
+        def act() -> None:
             box.fill(str(number))
-            go = grid.pager.go()
             if go is not None:
-                return self.click_and_reread(grid, grid.at(go.css))
-            box.press("Enter")
-        except PlaywrightError:
-            return None
-        return self.click_and_reread_after(grid)
+                grid.at(go.css).click()
+            else:
+                box.press("Enter")
 
-    def click_and_reread_after(self, grid: _Grid) -> _Grid | None:
-        def changed() -> _Grid | None:
-            fresh = self._read_anywhere()
-            if fresh is None or fresh.signature == grid.signature:
-                return None
-            return fresh
-
-        def idle(wait_ms: float) -> None:
-            self._wait_for_grid(grid.frame.page.main_frame, wait_ms, grid)
-
-        return poll(changed, timeout_s=self.finder.timeout_s, idle=idle)
+        return act
 
 
 class _Walk:
@@ -312,10 +303,11 @@ class _Walk:
         if grid.pager.current:
             self.passed[grid.pager.current] = grid
 
-    def _move(self, control: Locator, *, same_rows: bool = False) -> bool:
-        """Click; True once the grid shows a page not read before (``same_rows``: or the same
-        rows drawn again, as a sort that changed nothing does)."""
-        moved = self.grids.click_and_reread(self.grid, control)
+    def _move(self, control: Locator | Callable[[], None], *, same_rows: bool = False) -> bool:
+        """Click (or act); True once the grid shows a page not read before (``same_rows``: or
+        the same rows drawn again, as a sort that changed nothing does)."""
+        act = control.click if isinstance(control, Locator) else control
+        moved = self.grids.act_and_reread(self.grid, act)
         self.reading.moves += 1
         if moved is None or (moved.signature in self.seen_pages and not same_rows):
             # Nowhere, or back to a page already read: stop rather than go round in circles.
@@ -350,7 +342,7 @@ class _Walk:
                 continue
             if pager.box is not None and pager.total and pager.current != pager.total:
                 self.reading.how = "last page (page box)"
-                if not self._goto(pager.total):
+                if not self._move(self.grids.page_box_action(self.grid, pager.total)):
                     return True
                 continue
             ambiguous = pager.of(Kind.FORWARD)
@@ -381,15 +373,6 @@ class _Walk:
         if in_sight is not None:
             self.reading.how = "last page (its number)"
         return in_sight
-
-    def _goto(self, number: int) -> bool:
-        moved = self.grids.goto_page(self.grid, number)
-        self.reading.moves += 1
-        if moved is None or moved.signature in self.seen_pages:
-            return False
-        self.grid = moved
-        self.seen_pages.add(moved.signature)
-        return True
 
     def _try_forward(self, control: Control) -> None:
         """Click a lone "»" and tell from where it went whether it means "last" or "next":
