@@ -274,8 +274,9 @@ class Finder:
 
     def _note(self, target: Target, found: Found) -> None:
         self.whats[target.key] = target.what
-        if found.how == OVERRIDE:
-            return
+        partial = isinstance(target.find, Look) and target.find.max_rank < Look.max_rank
+        if found.how == OVERRIDE or partial:
+            return  # a restricted search (roles only) says nothing about how it is found
         before = self.learned.get(target.key)
         if before and before != found.how and target.key not in self.changed:
             self.changed[target.key] = (before, found.how)
