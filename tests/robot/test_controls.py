@@ -280,3 +280,16 @@ def test_perioada_is_typed_in_the_format_the_page_shows(kit: Kit, markup: str) -
         # The picker took it: what the server reads is the companion's ISO value.
         assert kit.page.input_value("#a_iso") == "2026-10-28"
         assert kit.page.input_value("#b_iso") == "2026-11-28"
+
+
+def test_what_worked_last_time_is_tried_first_and_a_change_is_noted(kit: Kit) -> None:
+    kit.page.set_content(
+        "<button id=named>Trimite alerta</button><span id=titled title='Trimite alerta'>✉</span>"
+    )
+    learned = Finder(kit.page.context, {}, timeout_s=1, learned={"alerts_send": "title"})
+    found = learned.find(alerts.SEND)
+    assert found.locator.get_attribute("id") == "titled" and learned.changed == {}
+    kit.page.set_content("<button id=named>Trimite alerta</button>")
+    assert learned.find(alerts.SEND).locator.get_attribute("id") == "named"
+    assert learned.changed == {"alerts_send": ("title", "name")}
+    assert learned.used == {"alerts_send": "name"}
