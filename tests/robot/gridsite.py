@@ -20,7 +20,7 @@ BLOCK = 10
 class GridSite:
     rows: int
     new: int
-    pager: str  # numeric | dots | symbols_last | symbols_next | goto | icons | nextonly | words
+    pager: str  # numeric | dots | symbols_last | symbols_next | goto | icons | nextonly | radgrid
     sortable: bool = False
     grow: int = 0  # new rows the portal writes between two page loads (a send in progress)
     page: int = 1  # GridView keeps its page number when sorted
@@ -136,6 +136,32 @@ class GridSite:
                 + icon("Pagina următoare", self.page + 1, at_end)
                 + icon("Ultima pagină", self.pages, at_end)
                 + counter
+            )
+        if self.pager == "radgrid":
+            # Telerik RadGrid: image-like submit buttons named by their title only, every page
+            # number a link (the current one too), and "Page X of Y" in the info part.
+
+            def button(title: str, page: int) -> str:
+                return (
+                    f"<td><input type=submit value=' ' title='{title}'"
+                    f" onclick=\"post('Page${page}'); return false;\"></td>"
+                )
+
+            first = (self.page - 1) // BLOCK * BLOCK + 1
+            last = min(self.pages, first + BLOCK - 1)
+            numbers = "".join(self._link(f"<span>{n}</span>", n) for n in range(first, last + 1))
+            more = self._link("...", last + 1) if last < self.pages else ""
+            less = self._link("...", first - 1) if first > 1 else ""
+            return (
+                button("First Page", 1)
+                + button("Previous Page", max(1, self.page - 1))
+                + less
+                + numbers
+                + more
+                + button("Next Page", min(self.pages, self.page + 1))
+                + button("Last Page", self.pages)
+                + f"<td>Page {self.page} of {self.pages}, items {self.page * SIZE - SIZE + 1}"
+                f" to {min(self.rows, self.page * SIZE)} of {self.rows}</td>"
             )
         if self.pager == "goto":
             return (

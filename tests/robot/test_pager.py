@@ -105,7 +105,7 @@ def _read(kit: Kit, server: TinyServer, site: GridSite) -> tuple[int, int]:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(
-    "style", ["numeric", "dots", "symbols_last", "symbols_next", "goto", "icons"]
+    "style", ["numeric", "dots", "symbols_last", "symbols_next", "goto", "icons", "radgrid"]
 )
 def test_57_pages_oldest_first_reach_the_new_rows_without_a_page_twice(
     kit: Kit, tiny_server: TinyServer, style: str
