@@ -78,6 +78,11 @@ FUNDAL_MARKUPS = {
               onclick="this.setAttribute('aria-checked', 'true')"></span> <span>Prin SMS</span><br>
         <span role=checkbox id=fundal aria-checked=false tabindex=0
               onclick="this.setAttribute('aria-checked', 'true')"></span> <span>Fundal</span>""",
+    # A box with an empty label of its own (drawn by CSS), its word in the next cell.
+    "empty-label-word-in-next-cell": """<table><tr><td><input type=checkbox id=sms><label
+          for=sms>&nbsp;</label></td><td>Prin SMS</td></tr>
+        <tr><td><input type=checkbox id=fundal><label for=fundal>&nbsp;</label></td>
+          <td><span>Fundal</span></td></tr></table>""",
     # A toggle button.
     "toggle-button": """<button type=button id=sms aria-pressed=false>Prin SMS</button>
         <button type=button id=fundal aria-pressed=false
@@ -108,6 +113,8 @@ BUTTON_MARKUPS = [
     "<button title='Configurează trimitere alertă'>&#9881;</button>",
     # An image button named only by its alt text (the words are drawn in the image).
     "<input type=image alt='Configurează trimitere alertă' src='data:,' width=80 height=20>",
+    # A div acting as a button.
+    "<div role=button tabindex=0>Configurează trimitere alertă</div>",
     # An ASP.NET LinkButton.
     "<a href=\"javascript:__doPostBack('ctl00$btnConfig','')\">Configurează trimitere alertă</a>",
 ]
@@ -293,3 +300,25 @@ def test_what_worked_last_time_is_tried_first_and_a_change_is_noted(kit: Kit) ->
     assert learned.find(alerts.SEND).locator.get_attribute("id") == "named"
     assert learned.changed == {"alerts_send": ("title", "name")}
     assert learned.used == {"alerts_send": "name"}
+
+
+RADMENU = """
+<style> .rmSlide { display: none } .rmItem:hover > .rmSlide { display: block } </style>
+<div class=RadMenu><ul class=rmRootGroup>
+  <li class=rmItem><a class=rmLink href=#><span class=rmText>Acasă</span></a></li>
+  <li class=rmItem><a class=rmLink href=#><span class=rmText>FUNCŢIONALITĂŢI</span></a>
+    <div class=rmSlide><ul class=rmVertical>
+      <li class=rmItem><a class=rmLink href=#><span class=rmText>Istoric alerte</span></a></li>
+      <li class=rmItem><a class=rmLink href=#><span class=rmText>Alerte SMS</span></a></li>
+      <li class=rmItem><a class=rmLink href=# onclick="s.hidden = false; return false"><span
+        class=rmText>Alerte</span></a></li>
+    </ul></div></li>
+</ul></div>
+<div id=s hidden><button>Configurează trimitere alertă</button></div>
+"""
+
+
+def test_a_telerik_style_menu_with_decoys_and_capitals(kit: Kit) -> None:
+    kit.page.set_content(RADMENU)
+    open_menu(kit.finder, ALERTS_PATH, arrived=alerts.CONFIGURE)
+    assert kit.page.locator("#s").is_visible()
