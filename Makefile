@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean safety po
+.PHONY: setup browser demo test lint typecheck pytest bench screenshots clean safety po fuzz
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ safety: setup
 # BENCH_ARGS: e.g. --quick, --write-results, --only verify (see --help).
 bench: setup
 	$(BIN)/python benchmarks/run_benchmarks.py $(BENCH_ARGS)
+
+# The robot against N generated portals (mock portal variant random:SEED, seeds 1..N), or the
+# exact SEEDS=1,2,3; JOBS=2 runs two at a time. Table: runs/fuzz/fuzz-<timestamp>.md.
+N ?= 200
+fuzz: setup
+	$(BIN)/python scripts/fuzz.py -n $(N) $(if $(SEEDS),--seeds $(SEEDS)) $(if $(JOBS),--jobs $(JOBS))
 
 screenshots: setup
 	$(BIN)/python scripts/take_screenshots.py

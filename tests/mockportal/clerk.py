@@ -128,7 +128,7 @@ class Clerk:
 
     def open_window(self, press: Callable[[], None], title: str) -> Window:
         title = self.t(title)
-        if self.v.windows == "popup":
+        if self.v.windows in ("popup", "popupnav"):
             with self.page.context.expect_page() as info:
                 press()
             popup = info.value
@@ -150,18 +150,23 @@ class Clerk:
             window.popup.close()  # the window manager's X
             return
         assert window.frame is not None
-        window.frame.locator(f"[title='{self.t('Închide')}']").click()
+        window.frame.locator(f"[title='{self.close_title}']").click()
         window.frame.wait_for(state="hidden")
 
-    def cancel(self, window: Window) -> None:
-        """Renunț."""
+    @property
+    def close_title(self) -> str:
+        return self.t("Închide")
+
+    def cancel(self, window: Window, text: str = "Renunț") -> None:
+        """Renunț (or the window's other cancel button: the last one of that name)."""
+        button = self.button(window.scope, text).last
         if window.popup is not None:
             with window.popup.expect_event("close"), contextlib.suppress(PlaywrightError):
                 # The button closes its own window; Playwright may lose the click's answer.
-                self.button(window.scope, "Renunț").click()
+                button.click()
             return
         assert window.frame is not None
-        self.button(window.scope, "Renunț").click()
+        button.click()
         window.frame.wait_for(state="hidden")
 
     def tick_fundal(self, window: Window, tick: bool = True) -> None:
@@ -206,9 +211,8 @@ class Clerk:
             lambda: self.button(self.page, "Configurează trimitere alertă").click(),
             "Configurare trimitere alertă",
         )
-        second = self.open_window(
-            lambda: self.button(first.scope, "Alegere modalitate transmitere alerte").click(),
-            "Alegere modalitate transmitere alerte",
+        second = self.next_window(
+            first, "Alegere modalitate transmitere alerte", "Alegere modalitate transmitere alerte"
         )
         return first, second
 
@@ -224,9 +228,7 @@ class Clerk:
         self, start: date, end: date, *, background: bool = True, expect: str = SCHEDULED
     ) -> float:
         self.open_invoices()
-        period = self.field(self.page, "Perioada")
-        period.nth(0).fill(start.strftime("%d/%m/%Y"))
-        period.nth(1).fill(end.strftime("%d/%m/%Y"))
+        self.fill_period(start, end)
         window = self.open_window(
             lambda: self.button(self.page, "Configurează transmiterea facturii").click(),
             "Configurare transmitere factură",
@@ -235,6 +237,15 @@ class Clerk:
         elapsed = self.press_send(window, "Trimite factura", expect=expect)
         self.close_with_x(window)
         return elapsed
+
+    def next_window(self, first: Window, button: str, title: str) -> Window:
+        """The window that ``button`` in the window ``first`` opens."""
+        return self.open_window(lambda: self.button(first.scope, button).click(), title)
+
+    def fill_period(self, start: date, end: date) -> None:
+        period = self.field(self.page, "Perioada")
+        period.nth(0).fill(start.strftime("%d/%m/%Y"))
+        period.nth(1).fill(end.strftime("%d/%m/%Y"))
 
     # -- reading the history ----------------------------------------------------------------
 

@@ -36,17 +36,22 @@ def test_ambiguous_times_are_the_first_occurrence_and_missing_ones_are_refused()
 
 
 def test_the_clock_runs_on_across_the_end_of_summer_time() -> None:
-    options = MockPortalOptions(now=datetime(2026, 10, 25, 3, 59, 59), **FAST)  # type: ignore[arg-type]
+    options = MockPortalOptions(now=datetime(2026, 10, 25, 3, 50), **FAST)  # type: ignore[arg-type]
     with running_mock_portal(options) as portal:
+        # Set just before the change once the portal is up (its start-up takes a moment).
+        portal.set_now(datetime(2026, 10, 25, 3, 59, 58))
         before = httpx.get(portal.url).headers["date"]
         start = datetime.fromisoformat(portal.ledger()["now"])
-        time.sleep(1.5)
+        now = start
+        deadline = time.monotonic() + 30
+        while now.utcoffset() == timedelta(hours=3) and time.monotonic() < deadline:
+            time.sleep(0.2)
+            now = datetime.fromisoformat(portal.ledger()["now"])
         after = httpx.get(portal.url).headers["date"]
-        now = datetime.fromisoformat(portal.ledger()["now"])
     assert start.isoformat().startswith("2026-10-25T03:59:5")
     assert start.utcoffset() == timedelta(hours=3)
-    # One second on, the wall clock is back at 03:00, in winter time.
-    assert now.isoformat().startswith("2026-10-25T03:00:0")
+    # A moment on, the wall clock is back at 03:00, in winter time.
+    assert now.isoformat().startswith("2026-10-25T03:00:")
     assert now.utcoffset() == timedelta(hours=2)
     # The Date header is in GMT: it follows the same clock and never goes back.
     sent_before, sent_after = parsedate_to_datetime(before), parsedate_to_datetime(after)

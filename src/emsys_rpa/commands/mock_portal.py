@@ -26,10 +26,11 @@ def command(
     variant: str = typer.Option(
         "default",
         "--variant",
-        help="A named variant (default, iframe-alert-cedilla, popup-postback-oldest, ...) or "
-        "key=value pairs: windows=dialog|iframe|popup, message=html|alert, "
-        "diacritics=comma|cedilla|none, updates=ajax|postback, order=newest|oldest, "
-        "seconds=no|yes, confirm=no|yes, labels=linked|loose.",
+        help="A named variant (default, iframe-alert-cedilla, popup-postback-oldest, ...), "
+        "random:SEED (one implementation drawn per widget, printed at start-up), or key=value "
+        "pairs over the dimensions (windows, message, diacritics, updates, order, seconds, "
+        "confirm, labels, and the widget zoo's pager, checkbox, buttons, menu, dates, login, "
+        "gridhead, groups, loading, …: README 'Variants'; a wrong key lists them all).",
     ),
     fault: Annotated[
         list[str] | None,

@@ -55,6 +55,7 @@ class GridPage:
     total: int
     sort: str
     desc: bool
+    size: int = PAGE_SIZE
 
     @property
     def page_links(self) -> list[int]:
@@ -68,14 +69,16 @@ def sort_key(table: str, requested: str) -> str:
     return requested if requested in keys else "data"
 
 
-def fetch_page(db: Database, table: str, *, sort: str, desc: bool, page: int) -> GridPage:
+def fetch_page(
+    db: Database, table: str, *, sort: str, desc: bool, page: int, page_size: int = PAGE_SIZE
+) -> GridPage:
     sort = sort_key(table, sort)
     column = next(c.sort_sql for c in COLUMNS[table] if c.key == sort)
     total = db.counts.get(table, 0)
-    pages = max(1, math.ceil(total / PAGE_SIZE))
+    pages = max(1, math.ceil(total / page_size))
     page = min(max(1, page), pages)
-    offset = (page - 1) * PAGE_SIZE
-    size = max(0, min(PAGE_SIZE, total - offset))
+    offset = (page - 1) * page_size
+    size = max(0, min(page_size, total - offset))
     reverse = offset > total / 2
     direction = "DESC" if desc != reverse else "ASC"
     # Past the middle, read backwards from the far end: OFFSET stays below total / 2.
@@ -83,8 +86,8 @@ def fetch_page(db: Database, table: str, *, sort: str, desc: bool, page: int) ->
     rows = db.all(
         f"SELECT * FROM {table} ORDER BY {column} {direction}, id {direction} "  # noqa: S608
         "LIMIT ? OFFSET ?",
-        (size or PAGE_SIZE, skip),
+        (size or page_size, skip),
     )
     if reverse:
         rows.reverse()
-    return GridPage(rows, page, pages, total, sort, desc)
+    return GridPage(rows, page, pages, total, sort, desc, page_size)

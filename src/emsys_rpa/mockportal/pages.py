@@ -13,7 +13,7 @@ import base64
 import binascii
 import json
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -23,9 +23,19 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from emsys_rpa.mockportal.clock import format_date, format_epoch, parse_ro_date
-from emsys_rpa.mockportal.grid import COLUMNS, fetch_page, sort_key
+from emsys_rpa.mockportal.clock import format_date, format_epoch
+from emsys_rpa.mockportal.datefields import DATE_KINDS, DateKind
+from emsys_rpa.mockportal.grid import PAGE_SIZE, fetch_page, sort_key
+from emsys_rpa.mockportal.gridrows import columns_for, grid_rows
+from emsys_rpa.mockportal.images import button_image, pager_icon
 from emsys_rpa.mockportal.jobs import ScheduledJob
+from emsys_rpa.mockportal.menu import DECOY_PAGES, menu_tree
+from emsys_rpa.mockportal.pager import (
+    ICON_TITLES,
+    effective_page_size,
+    page_size_options,
+    pager_controls,
+)
 from emsys_rpa.mockportal.portal import PortalState, SessionInfo
 from emsys_rpa.mockportal.rules import InvoiceFilters
 from emsys_rpa.mockportal.seeding import INVOICE_KINDS
@@ -61,7 +71,9 @@ MSG_SCHEDULED: Final = "Operația a fost programată cu succes."
 MSG_DONE: Final = "Operația a fost executată cu succes."
 MSG_DONE_WITH_ERRORS: Final = "Operația s-a încheiat cu erori. Verificați istoricul."
 MSG_EXPIRED: Final = "Sesiunea a expirat. Vă rugăm să vă autentificați din nou."
-ERR_PERIOD: Final = "Perioada nu este completată corect (zz/ll/aaaa)."
+MSG_LOADING: Final = "Se încarcă..."
+# How long the history grid takes to arrive by XHR (loading=xhr): the spinner must be seen.
+GRID_LOAD_DELAY_S: Final = 0.4
 
 RESTRICTED_PAGES: Final = {
     "/Facturi/ConfirmareFacturi.aspx": "Confirmare facturi",
@@ -71,6 +83,7 @@ RESTRICTED_PAGES: Final = {
     "/Rapoarte/Restante.aspx": "Restanțe",
     "/Administrare/Utilizatori.aspx": "Utilizatori",
     "/Administrare/Parametri.aspx": "Parametri aplicație",
+    **DECOY_PAGES,
 }
 
 _JOB_KIND: Final = {"alerts": "Transmitere alerte", "invoices": "Transmitere facturi"}
@@ -92,9 +105,13 @@ class PageState:
     desc: bool = True
     windows: list[str] = field(default_factory=list)
     filters: dict[str, str] = field(default_factory=lambda: dict.fromkeys(FILTER_FIELDS, ""))
+    size: int = PAGE_SIZE  # rows per page (pagesize=yes); 0: all rows of a small grid
 
     def encode(self) -> str:
-        raw = json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        data = asdict(self)
+        if self.size == PAGE_SIZE:
+            del data["size"]  # the state of a grid without a page-size choice stays as it was
+        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         return "/wE" + base64.b64encode(raw.encode()).decode()
 
     @classmethod
@@ -144,7 +161,31 @@ def make_environment(variant: Variant) -> Environment:
     env.globals["v"] = variant
     env.filters["when"] = lambda epoch: format_epoch(epoch, seconds=variant.with_seconds)
     env.filters["isodate"] = lambda iso: format_date(date.fromisoformat(iso)) if iso else ""
+    # The widget zoo's choices, where templates read them.
+    env.globals["close_title"] = "Close" if variant.closex == "en" else "Închide"
+    env.globals["cancel_text"] = CANCEL_TEXT[variant.cancel]
+    env.globals["dk"] = DATE_KINDS[variant.dates]
+    env.globals["menu_items"] = menu_tree(decoys=variant.decoys == "yes")
+    env.filters["button_image"] = lambda text: button_image(variant.localise(text))
+    env.filters["pager_icon"] = pager_icon
+    env.globals["icon_titles"] = ICON_TITLES
+    env.filters["linkbutton"] = link_button
     return env
+
+
+CANCEL_TEXT: Final = {"renunt": "Renunț", "renunta": "Renunță", "inchide": "Închide", "none": ""}
+
+
+def link_button(onclick: str) -> tuple[str, str]:
+    """(onclick, href) of an ASP.NET LinkButton running ``onclick``.
+
+    A plain postback goes in the href, as LinkButton renders it; a confirm() guard stays in
+    onclick (OnClientClick); client-side actions are OnClientClick with ``return false``.
+    """
+    guard, sep, rest = onclick.rpartition("return false; ")
+    if rest.startswith("__doPostBack(") and rest.endswith(")") and ";" not in rest:
+        return (guard + sep).strip(), "javascript:" + rest
+    return onclick + "; return false;", "javascript:void(0);"
 
 
 def window_actions(variant: Variant) -> dict[str, str]:
@@ -201,7 +242,13 @@ def window_actions(variant: Variant) -> dict[str, str]:
             "cancel_cfg": "EMS.closeSelf()",
             "cancel_mode": "EMS.closeSelf()",
             "cancel_inv": "EMS.closeSelf()",
+            "close_cfg": "EMS.closeSelf()",
+            "close_mode": "EMS.closeSelf()",
+            "close_inv": "EMS.closeSelf()",
         }
+        if variant.windows == "popupnav":
+            # The second window's page replaces the first one's in the same popup.
+            actions["open_mode"] = f"window.location.href = '{ALERT_MODE_WINDOW}'"
     return actions
 
 
@@ -211,6 +258,8 @@ class Pages:
         self.variant = portal.variant
         self.env = make_environment(portal.variant)
         self.actions = window_actions(portal.variant)
+        self.dates: DateKind = DATE_KINDS[portal.variant.dates]
+        self.filter_fields = {**FILTER_FIELDS, **self.dates.field_names()}
 
     # -- rendering -----------------------------------------------------------------------------
 
@@ -231,6 +280,7 @@ class Pages:
             "action": request.url.path,
             "user_name": user.display_name,
             "now_text": now.strftime("%d/%m/%Y %H:%M"),
+            "today_iso": now.date().isoformat(),
             "year": now.year,
         }
 
@@ -312,7 +362,13 @@ class Pages:
     # -- the two work screens ----------------------------------------------------------------
 
     def _default_state(self, screen: Screen) -> PageState:
-        return PageState(tab=screen.tabs[0], desc=self.variant.newest_first)
+        state = PageState(tab=screen.tabs[0], desc=self.variant.newest_first)
+        if screen is INVOICES and self.variant.prefill == "yes":
+            # Last month, as the screen remembers it: both ends are wrong for today's run.
+            last = self.portal.clock.today().replace(day=1) - timedelta(days=1)
+            state.filters["de"] = self.dates.posted(last.replace(day=1))
+            state.filters["pana"] = self.dates.posted(last)
+        return state
 
     async def alerts(self, request: Request) -> Response:
         return await self._screen(request, ALERTS)
@@ -334,13 +390,18 @@ class Pages:
         if isinstance(user, Response):
             return user
         state = PageState.decode(_text(form, "__VIEWSTATE"), self._default_state(screen))
-        if screen is INVOICES and FILTER_FIELDS["de"] in form:
-            state.filters = {key: _text(form, name) for key, name in FILTER_FIELDS.items()}
+        if screen is INVOICES and self.filter_fields["de"] in form:
+            state.filters = {key: _text(form, name) for key, name in self.filter_fields.items()}
         target, argument = _text(form, "__EVENTTARGET"), _text(form, "__EVENTARGUMENT")
         message = error = None
         panel_changed = True
+        # loading=xhr: a shown history tab first says "Se încarcă..." and then asks for its rows;
+        # paging and sorting by XHR answer with the rows at once.
+        deferred = self.variant.loading == "xhr" and not (asynchronous and target == T_GRID)
         if target == T_TABS and argument in screen.tabs:
             state.tab, state.page, state.windows = argument, 1, []
+        elif target == T_GRID and argument == "Load":
+            await asyncio.sleep(GRID_LOAD_DELAY_S)
         elif target == T_GRID:
             self._grid_event(state, screen, argument)
         elif target == T_OPEN:
@@ -367,7 +428,7 @@ class Pages:
             if panel_changed:
                 payload["panel"] = self.variant.localise(
                     self.env.get_template(screen.panel).render(
-                        **self._screen_context(request, user, screen, state)
+                        **self._screen_context(request, user, screen, state, deferred=deferred)
                     )
                 )
             return self.json(payload)
@@ -378,7 +439,7 @@ class Pages:
             state,
             message=message,
             error=error,
-            fundal=_text(form, F_FUNDAL) == "on" and message is None,
+            fundal=fundal_ticked(form) and message is None,
         )
 
     def _state_from_query(self, request: Request, screen: Screen) -> PageState:
@@ -402,6 +463,8 @@ class Pages:
                 state.sort = key
                 state.desc = self.variant.newest_first if key == "data" else False
             state.page = 1
+        elif kind == "PageSize":
+            state.size, state.page = _int(value, state.size), 1
         elif kind == "Page":
             state.page = {
                 "First": 1,
@@ -411,7 +474,13 @@ class Pages:
             }.get(value) or _int(value, state.page)
 
     def _screen_context(
-        self, request: Request, user: SessionInfo, screen: Screen, state: PageState
+        self,
+        request: Request,
+        user: SessionInfo,
+        screen: Screen,
+        state: PageState,
+        *,
+        deferred: bool = False,
     ) -> dict[str, Any]:
         context: dict[str, Any] = {
             **self._common(request, user),
@@ -420,15 +489,33 @@ class Pages:
                 **self.actions,
                 "send": self.actions["send_alerts" if screen is ALERTS else "send_invoices"],
             },
-            "columns": COLUMNS[screen.table],
+            "columns": columns_for(screen.table, self.variant),
             "invoice_kinds": INVOICE_KINDS,
+            "period_ids": {key: name.replace("$", "_") for key, name in self.filter_fields.items()},
+            "deferred": deferred and state.tab == screen.history_tab,
+            "loading_text": MSG_LOADING,
         }
         if state.tab == screen.history_tab:
+            total = self.portal.db.counts.get(screen.table, 0)
             grid = fetch_page(
-                self.portal.db, screen.table, sort=state.sort, desc=state.desc, page=state.page
+                self.portal.db,
+                screen.table,
+                sort=state.sort,
+                desc=state.desc,
+                page=state.page,
+                page_size=effective_page_size(state.size, total, PAGE_SIZE),
             )
             state.page, state.sort = grid.page, grid.sort
             context["grid"] = grid
+            context["rows"] = grid_rows(screen.table, grid, self.variant)
+            context["pager_controls"] = pager_controls(
+                self.variant.pager,
+                page=grid.page,
+                pages=grid.pages,
+                total=grid.total,
+                size=grid.size,
+            )
+            context["page_sizes"] = page_size_options(grid.total)
         if screen is ALERTS:
             context |= self._alert_window_context()
             context["alert_rows"] = [
@@ -439,10 +526,12 @@ class Pages:
                 for row in self.portal.db.all("SELECT * FROM alert_config ORDER BY id")
             ]
         else:
-            context["period_text"] = (
-                f"{state.filters.get('de', '')} - {state.filters.get('pana', '')}"
-            )
+            context["period_text"] = self._period_text(state.filters)
         return context
+
+    def _period_text(self, filters: dict[str, str]) -> str:
+        shown = self.dates.shown
+        return f"{shown(filters.get('de', ''))} - {shown(filters.get('pana', ''))}"
 
     def _alert_window_context(self) -> dict[str, Any]:
         last = self.portal.db.scalar("SELECT MAX(scheduled_at) FROM jobs WHERE type = 'alerts'")
@@ -467,7 +556,8 @@ class Pages:
         error: str | None = None,
         fundal: bool = False,
     ) -> HTMLResponse:
-        context = self._screen_context(request, user, screen, state)
+        deferred = self.variant.loading == "xhr"
+        context = self._screen_context(request, user, screen, state, deferred=deferred)
         return self.render(
             screen.template,
             **context,
@@ -482,15 +572,15 @@ class Pages:
     async def _send(
         self, screen: Screen, form: FormData, filters: dict[str, str]
     ) -> tuple[str | None, str | None]:
-        background = _text(form, F_FUNDAL) == "on"
+        background = fundal_ticked(form)
         runner = self.portal.runner
         job: ScheduledJob
         if screen is ALERTS:
             job = runner.schedule_alerts(background=background)
         else:
-            parsed = parse_filters(filters)
+            parsed = parse_filters(filters, self.dates)
             if parsed is None:
-                return None, ERR_PERIOD
+                return None, self.dates.error
             job = runner.schedule_invoices(parsed, background=background)
         if self.portal.faults.late_confirm_s:
             await asyncio.sleep(self.portal.faults.late_confirm_s)
@@ -545,16 +635,18 @@ class Pages:
             },
             message=message,
             error=error,
-            fundal=form is not None and _text(form, F_FUNDAL) == "on" and message is None,
-            period_text=f"{state.filters.get('de', '')} - {state.filters.get('pana', '')}",
+            fundal=form is not None and fundal_ticked(form) and message is None,
+            period_text=self._period_text(state.filters),
             **self._alert_window_context(),
         )
 
 
-def parse_filters(filters: dict[str, str]) -> InvoiceFilters | None:
+def parse_filters(
+    filters: dict[str, str], dates: DateKind = DATE_KINDS["slash"]
+) -> InvoiceFilters | None:
     """The window's filter values as InvoiceFilters; None if Perioada is missing or wrong."""
-    start = parse_ro_date(filters.get("de", ""))
-    end = parse_ro_date(filters.get("pana", ""))
+    start = dates.parse_posted(filters.get("de", ""))
+    end = dates.parse_posted(filters.get("pana", ""))
     if start is None or end is None or end < start:
         return None
     return InvoiceFilters(
@@ -564,6 +656,17 @@ def parse_filters(filters: dict[str, str]) -> InvoiceFilters | None:
         kind=filters.get("tip", ""),
         locality=filters.get("loc", ""),
     )
+
+
+def fundal_ticked(form: FormData) -> bool:
+    """Fundal as posted: a native checkbox's "on", or a custom widget's ClientState."""
+    if _text(form, F_FUNDAL) == "on":
+        return True
+    state = _text(form, F_FUNDAL.replace("$", "_") + "_ClientState")
+    try:
+        return bool(state) and json.loads(state).get("checked") is True
+    except (ValueError, AttributeError):
+        return False
 
 
 def _text(form: FormData, name: str) -> str:
