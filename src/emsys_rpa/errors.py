@@ -83,6 +83,26 @@ class ElementNotFoundError(EmsysError):
     """A label/control the procedure needs was not found: the portal may have changed."""
 
 
+class ControlMissingError(ElementNotFoundError):
+    """The control is not on a screen that has finished loading: trying again will not help."""
+
+
+class ControlNotOperableError(ElementNotFoundError):
+    """The control is there but cannot be operated (covered, disabled, moving)."""
+
+
+class PortalAnswerError(EmsysError):
+    """After a click the portal answered with a refusal (a validation message, an error
+    label) instead of showing what comes next."""
+
+
+class NotThePortalError(EmsysError):
+    """The configured URL shows something other than the portal's login page (a 404, another
+    site): a configuration error, reported with what the page is instead."""
+
+    exit_status = ExitStatus.CONFIG_ERROR
+
+
 class OutcomeUnknownError(EmsysError):
     """A send was attempted but whether the portal scheduled it cannot be told."""
 

@@ -133,7 +133,8 @@ def parse_grid(
 
     Without a recognisable date header, the first cell of each row that holds a date is used.
     Rows whose cell count differs from the header's (pager rows, "no records" rows) are kept
-    only if they hold a date.
+    only if they hold a date; a single wide cell in a grid of several columns (a group title
+    such as "Ziua 27/11/2026") never is a row.
     """
     heads = tuple(h.strip() for h in headers)
     date_col = find_column(heads, date_headers, NOT_SEND_DATE_HEADERS)
@@ -141,8 +142,8 @@ def parse_grid(
     parsed: list[HistoryRow] = []
     for raw in rows:
         cells = tuple(c.strip() for c in raw)
-        if not any(cells):
-            continue
+        if not any(cells) or (len(heads) > 2 and len(cells) == 1):
+            continue  # blank, or one wide cell: a group title ("Ziua 27/11/2026"), not a row
         sent_at: datetime | None = None
         if 0 <= date_col < len(cells):
             sent_at = parse_portal_datetime(cells[date_col], tz)

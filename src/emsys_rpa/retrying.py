@@ -46,9 +46,14 @@ RetryHook = Callable[[BaseException, int], None]
 _log = structlog.get_logger("emsys_rpa.retrying")
 
 
-def is_retryable(exc: BaseException, retry_on: tuple[type[BaseException], ...]) -> bool:
-    """The hard rule: listed in ``retry_on`` and not one of ``NEVER_RETRY``."""
-    return isinstance(exc, retry_on) and not isinstance(exc, NEVER_RETRY)
+def is_retryable(
+    exc: BaseException,
+    retry_on: tuple[type[BaseException], ...],
+    give_up_on: tuple[type[BaseException], ...] = (),
+) -> bool:
+    """The hard rule: listed in ``retry_on`` and not one of ``NEVER_RETRY`` (nor of
+    ``give_up_on``: a narrower kind of a listed error that another attempt will not fix)."""
+    return isinstance(exc, retry_on) and not isinstance(exc, (*NEVER_RETRY, *give_up_on))
 
 
 def safe_step(
@@ -58,6 +63,7 @@ def safe_step(
     *,
     on_retry: RetryHook | None = None,
     sleep: Callable[[float], None] | None = None,
+    give_up_on: tuple[type[BaseException], ...] = (),
 ) -> tenacity.Retrying:
     """A tenacity policy for one safe step, named ``step`` in the log.
 
@@ -67,7 +73,8 @@ def safe_step(
 
     ``on_retry(exc, attempt)`` runs before each new attempt, after the wait: the place to log
     in again after ``SessionExpiredError``. An error it raises ends the step (a rejected
-    password during that re-login is not retried either). ``sleep`` is for tests.
+    password during that re-login is not retried either). ``give_up_on``: errors of a listed
+    kind that are not retried all the same. ``sleep`` is for tests.
 
     Use it as ``for attempt in safe_step(...): with attempt: ...`` or ``safe_step(...)(fn)``.
     """
@@ -108,7 +115,7 @@ def safe_step(
             max=settings.max_backoff_s,
             jitter=settings.initial_backoff_s,
         ),
-        retry=tenacity.retry_if_exception(lambda exc: is_retryable(exc, retry_on)),
+        retry=tenacity.retry_if_exception(lambda exc: is_retryable(exc, retry_on, give_up_on)),
         before=before,
         before_sleep=before_sleep,
         reraise=True,

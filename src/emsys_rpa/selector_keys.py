@@ -24,14 +24,18 @@ SELECTOR_KEYS: dict[str, str] = {
     # Alerte
     "alerts_configure": "button “Configurează trimitere alertă”",
     "alerts_choose_method": "button “Alegere modalitate transmitere alerte”",
-    "alerts_background": "checkbox “Fundal” in the alerts window",
+    "alerts_background": "checkbox-like control next to “Fundal” in the alerts window (its "
+    "label is clicked when drawn over a hidden box)",
     "alerts_send": "button “Trimite alerta”",
     "alerts_history_tab": "tab “Istoric alerte”",
     # Transmitere Facturi
-    "invoices_period_from": "first date input after “Perioada” (or labelled De la)",
-    "invoices_period_to": "second date input after “Perioada” (or labelled Până la)",
+    "invoices_period_from": "text box labelled Perioada / De la (label or placeholder), else "
+    "the first visible text box in the row of “Perioada”",
+    "invoices_period_to": "text box labelled Până la (label or placeholder), else the second "
+    "visible text box in the row of “Perioada”",
     "invoices_configure": "button “Configurează transmiterea facturii”",
-    "invoices_background": "checkbox “Fundal” in the invoices window",
+    "invoices_background": "checkbox-like control next to “Fundal” in the invoices window (its "
+    "label is clicked when drawn over a hidden box)",
     "invoices_send": "button “Trimite factura”",
     "invoices_history_tab": "tab “Istoric facturi E-mail/SMS”",
     # Windows and the information message
@@ -43,14 +47,20 @@ SELECTOR_KEYS: dict[str, str] = {
     "alerts_history_table": "(CSS only) the visible table or ARIA grid with a send-date column",
     "alerts_history_date_header": "column title, not a selector: Data trimitere, Data "
     "transmitere, …",
-    "alerts_history_next_page": "pager link Următoarea / › / »",
-    "alerts_history_prev_page": "pager link Anterioara / ‹ / «",
-    "alerts_history_last_page": "pager link Ultima / »» (else the highest page number)",
+    "alerts_history_next_page": "pager control Următoarea / Next / › / >, else the next page "
+    "number or the “...” after the numbers",
+    "alerts_history_prev_page": "pager control Anterioara / Previous / ‹ / <, else the "
+    "previous page number or the “...” before the numbers",
+    "alerts_history_last_page": "pager control Ultima / Last / »» (else a page box, sorting by "
+    "the send date, or walking forward)",
     "invoices_history_table": "(CSS only) the visible table or ARIA grid with a send-date column",
     "invoices_history_date_header": "column title, not a selector: Data trimitere E-mail",
-    "invoices_history_next_page": "pager link Următoarea / › / »",
-    "invoices_history_prev_page": "pager link Anterioara / ‹ / «",
-    "invoices_history_last_page": "pager link Ultima / »» (else the highest page number)",
+    "invoices_history_next_page": "pager control Următoarea / Next / › / >, else the next page "
+    "number or the “...” after the numbers",
+    "invoices_history_prev_page": "pager control Anterioara / Previous / ‹ / <, else the "
+    "previous page number or the “...” before the numbers",
+    "invoices_history_last_page": "pager control Ultima / Last / »» (else a page box, sorting "
+    "by the send date, or walking forward)",
 }
 
 

@@ -44,6 +44,8 @@ class StepRecord(BaseModel):
     duration_s: float
     detail: str | None = None
     screenshot: str | None = None  # path relative to the run folder
+    # A failed step: each open window's accessibility snapshot and HTML (relative paths).
+    snapshots: list[str] = Field(default_factory=list)
 
 
 class Verification(BaseModel):

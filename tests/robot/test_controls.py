@@ -17,6 +17,16 @@ from .conftest import Kit
 
 pytestmark = pytest.mark.browser
 
+SR_ONLY_STYLE = """<style>
+  .chk { position: relative; display: inline-block; margin-right: 12px }
+  .sr-only { position: absolute; left: 3px; top: 3px; width: 1px; height: 1px; padding: 0;
+             margin: 0; overflow: hidden; clip: rect(0 0 0 0); border: 0 }
+  .chk label { position: relative; padding-left: 22px; cursor: pointer }
+  .chk label::before { content: ''; position: absolute; left: 0; top: 0; width: 14px;
+                       height: 14px; border: 1px solid #333; background: white }
+  .chk input:checked + label::before { background: #06c }
+</style>"""
+
 # Each page has a decoy box before and after the Fundal one: only #fundal may be ticked.
 FUNDAL_MARKUPS = {
     "label-for": """<input type=checkbox id=sms><label for=sms>Prin SMS</label>
@@ -48,6 +58,35 @@ FUNDAL_MARKUPS = {
     "aria-checkbox": """<div role=checkbox id=sms aria-checked=false tabindex=0>Prin SMS</div>
         <div role=checkbox id=fundal aria-checked=false tabindex=0
              onclick="this.setAttribute('aria-checked', 'true')">Fundal</div>""",
+    # Issue 13: a visually hidden input (1×1, clipped) under the box its <label for> draws.
+    "sr-only-under-label": SR_ONLY_STYLE
+    + "".join(
+        f"<span class=chk><input type=checkbox id={i} class=sr-only>"
+        f"<label for={i}>{t}</label></span>"
+        for i, t in (("sms", "Prin SMS"), ("fundal", "Fundal"), ("other", "Altceva"))
+    ),
+    # A transparent input laid over a drawn box, its label apart.
+    "transparent-input": """<style>.o { position: relative; display: inline-block; width: 16px;
+          height: 16px; border: 1px solid #333 } .o input { position: absolute; inset: 0;
+          margin: 0; opacity: 0; width: 16px; height: 16px }</style>
+        <span class=o><input type=checkbox id=sms></span><label for=sms>Prin SMS</label><br>
+        <span class=o><input type=checkbox id=fundal></span><label for=fundal>Fundal</label>""",
+    # An ARIA checkbox without a name, its text beside it.
+    "aria-checkbox-text-beside": """<style>[role=checkbox] { display: inline-block; width: 14px;
+          height: 14px; border: 1px solid }</style>
+        <span role=checkbox id=sms aria-checked=false tabindex=0
+              onclick="this.setAttribute('aria-checked', 'true')"></span> <span>Prin SMS</span><br>
+        <span role=checkbox id=fundal aria-checked=false tabindex=0
+              onclick="this.setAttribute('aria-checked', 'true')"></span> <span>Fundal</span>""",
+    # A box with an empty label of its own (drawn by CSS), its word in the next cell.
+    "empty-label-word-in-next-cell": """<table><tr><td><input type=checkbox id=sms><label
+          for=sms>&nbsp;</label></td><td>Prin SMS</td></tr>
+        <tr><td><input type=checkbox id=fundal><label for=fundal>&nbsp;</label></td>
+          <td><span>Fundal</span></td></tr></table>""",
+    # A toggle button.
+    "toggle-button": """<button type=button id=sms aria-pressed=false>Prin SMS</button>
+        <button type=button id=fundal aria-pressed=false
+                onclick="this.setAttribute('aria-pressed', 'true')">Fundal</button>""",
 }
 
 
@@ -57,7 +96,8 @@ def test_fundal_is_found_whatever_its_label_looks_like(kit: Kit, markup: str) ->
     SendingScreen(kit.finder, kit.dialogs, kit.windows, alerts.ALERTS).tick_background()
     ticked = kit.page.evaluate(
         "() => Array.from(document.querySelectorAll('[id]')).filter(e => e.checked ||"
-        " e.getAttribute('aria-checked') === 'true').map(e => e.id)"
+        " e.getAttribute('aria-checked') === 'true' || e.getAttribute('aria-pressed') === 'true')"
+        ".map(e => e.id)"
     )
     assert ticked == ["fundal"]
 
@@ -71,6 +111,12 @@ BUTTON_MARKUPS = [
     "<span onclick='void 0' style='cursor:pointer'>Configurează trimitere alertă</span>",
     "<button><img alt='' src='data:,'>&#9993; Configurează trimitere alertă</button>",
     "<button title='Configurează trimitere alertă'>&#9881;</button>",
+    # An image button named only by its alt text (the words are drawn in the image).
+    "<input type=image alt='Configurează trimitere alertă' src='data:,' width=80 height=20>",
+    # A div acting as a button.
+    "<div role=button tabindex=0>Configurează trimitere alertă</div>",
+    # An ASP.NET LinkButton.
+    "<a href=\"javascript:__doPostBack('ctl00$btnConfig','')\">Configurează trimitere alertă</a>",
 ]
 
 
@@ -109,19 +155,24 @@ PERIOD_MARKUPS = {
         <label for=b>până la</label> <input id=b> <label for=c>Client</label><input id=c>""",
     "table": """<table><tr><td>Client</td><td><input id=c></td></tr>
         <tr><td>Perioada</td><td><input id=a></td><td><input id=b></td></tr></table>""",
+    # No label anywhere, a wrong period already in the boxes: the boxes holding dates.
+    "unlabelled-dates": """<table><tr><td></td><td><input id=a value=01/09/2026>
+        <input id=b value=30/09/2026></td></tr><tr><td>Client</td><td><input id=c></td></tr>
+        </table>""",
 }
 
 
 @pytest.mark.parametrize("markup", sorted(PERIOD_MARKUPS))
 def test_perioada_is_filled_in_the_portal_format(kit: Kit, markup: str) -> None:
     kit.page.set_content(PERIOD_MARKUPS[markup])
-    fill_period(kit.finder, "28/10/2026", "28/11/2026", (date(2026, 10, 28), date(2026, 11, 28)))
+    typed = fill_period(kit.finder, date(2026, 10, 28), date(2026, 11, 28), "%d/%m/%Y")
+    assert typed == ("28/10/2026", "28/11/2026")
     assert [kit.page.input_value(f"#{i}") for i in "abc"] == ["28/10/2026", "28/11/2026", ""]
 
 
 def test_perioada_in_date_inputs_gets_iso_dates(kit: Kit) -> None:
     kit.page.set_content("Perioada <input type=date id=a> <input type=date id=b>")
-    fill_period(kit.finder, "28/10/2026", "28/11/2026", (date(2026, 10, 28), date(2026, 11, 28)))
+    fill_period(kit.finder, date(2026, 10, 28), date(2026, 11, 28), "%d/%m/%Y")
     assert [kit.page.input_value(f"#{i}") for i in "ab"] == ["2026-10-28", "2026-11-28"]
 
 
@@ -169,5 +220,106 @@ CLICK_MENU = """
 
 def test_menus_that_open_on_click(kit: Kit) -> None:
     kit.page.set_content(CLICK_MENU)
+    open_menu(kit.finder, ALERTS_PATH, arrived=alerts.CONFIGURE)
+    assert kit.page.locator("#s").is_visible()
+
+
+# The date format comes from the page: a hint beside the boxes, the value already in them, a
+# mask, a date picker's empty text. The configured format (dd/mm/yyyy) is used only when the
+# page says nothing.
+PAGE_FORMATS = {
+    "hint-dotted": ("Perioada <input id=a> - <input id=b> <span>(zz.ll.aaaa)</span>", "28.10.2026"),
+    "hint-iso": (
+        "<p>Perioada <input id=a> <input id=b></p><p>Format: aaaa-ll-zz</p>",
+        "2026-10-28",
+    ),
+    "value-dotted": (
+        "<table><tr><td>Perioada</td><td><input id=a value=01.09.2026>"
+        " <input id=b value=30.09.2026></td></tr></table>",
+        "28.10.2026",
+    ),
+    "mask": (
+        """<script>function mask(b) { const d = b.value.replace(/\\D/g, '').slice(0, 8);
+             const s = d + '________'.slice(d.length);
+             b.value = s.slice(0, 2) + '/' + s.slice(2, 4) + '/' + s.slice(4); }</script>
+        Perioada <input id=a oninput=mask(this) onfocus=mask(this)>
+        <input id=b oninput=mask(this) onfocus=mask(this)> (zz/ll/aaaa)""",
+        "28/10/2026",
+    ),
+    "picker-empty-text": (
+        """<script>
+        function commit(b) { const m = /^(\\d\\d)\\.(\\d\\d)\\.(\\d{4})$/.exec(b.value);
+          b.nextElementSibling.value = m ? m[3] + '-' + m[2] + '-' + m[1] : ''; }
+        function focusBox(b) { if (b.dataset.empty) { b.value = ''; delete b.dataset.empty; } }
+        </script>
+        <label for=a>Perioada</label>
+        <input id=a value=zz.ll.aaaa data-empty=1 onfocus=focusBox(this) onblur=commit(this)><input
+          type=hidden id=a_iso> <label for=b>până la</label>
+        <input id=b value=zz.ll.aaaa data-empty=1 onfocus=focusBox(this) onblur=commit(this)><input
+          type=hidden id=b_iso>""",
+        "28.10.2026",
+    ),
+    # A picker that only shows its empty text ("Perioada de la") and says nothing about the
+    # format: a wrong one turns the text red, so the usual formats are tried in turn.
+    "picker-says-nothing": (
+        """<style>.bad { color: #c00 }</style><script>
+        function commit(b) { const m = /^(\\d\\d)\\.(\\d\\d)\\.(\\d{4})$/.exec(b.value);
+          b.className = m || !b.value ? '' : 'bad';
+          b.nextElementSibling.value = m ? m[3] + '-' + m[2] + '-' + m[1] : ''; }
+        function focusBox(b) { if (b.dataset.empty) { b.value = ''; delete b.dataset.empty; } }
+        </script><p>
+        <input id=a value="Perioada de la" data-empty=1 onfocus=focusBox(this)
+          onblur=commit(this)><input type=hidden id=a_iso>
+        <input id=b value="Perioada până la" data-empty=1 onfocus=focusBox(this)
+          onblur=commit(this)><input type=hidden id=b_iso></p>""",
+        "28.10.2026",
+    ),
+}
+
+
+@pytest.mark.parametrize("markup", sorted(PAGE_FORMATS))
+def test_perioada_is_typed_in_the_format_the_page_shows(kit: Kit, markup: str) -> None:
+    html, expected = PAGE_FORMATS[markup]
+    kit.page.set_content(html)
+    typed = fill_period(kit.finder, date(2026, 10, 28), date(2026, 11, 28), "%d/%m/%Y")
+    assert typed[0] == expected
+    assert kit.page.input_value("#a") == expected
+    if markup.startswith("picker"):
+        # The picker took it: what the server reads is the companion's ISO value.
+        assert kit.page.input_value("#a_iso") == "2026-10-28"
+        assert kit.page.input_value("#b_iso") == "2026-11-28"
+
+
+def test_what_worked_last_time_is_tried_first_and_a_change_is_noted(kit: Kit) -> None:
+    kit.page.set_content(
+        "<button id=named>Trimite alerta</button><span id=titled title='Trimite alerta'>✉</span>"
+    )
+    learned = Finder(kit.page.context, {}, timeout_s=1, learned={"alerts_send": "title"})
+    found = learned.find(alerts.SEND)
+    assert found.locator.get_attribute("id") == "titled" and learned.changed == {}
+    kit.page.set_content("<button id=named>Trimite alerta</button>")
+    assert learned.find(alerts.SEND).locator.get_attribute("id") == "named"
+    assert learned.changed == {"alerts_send": ("title", "name")}
+    assert learned.used == {"alerts_send": "name"}
+
+
+RADMENU = """
+<style> .rmSlide { display: none } .rmItem:hover > .rmSlide { display: block } </style>
+<div class=RadMenu><ul class=rmRootGroup>
+  <li class=rmItem><a class=rmLink href=#><span class=rmText>Acasă</span></a></li>
+  <li class=rmItem><a class=rmLink href=#><span class=rmText>FUNCŢIONALITĂŢI</span></a>
+    <div class=rmSlide><ul class=rmVertical>
+      <li class=rmItem><a class=rmLink href=#><span class=rmText>Istoric alerte</span></a></li>
+      <li class=rmItem><a class=rmLink href=#><span class=rmText>Alerte SMS</span></a></li>
+      <li class=rmItem><a class=rmLink href=# onclick="s.hidden = false; return false"><span
+        class=rmText>Alerte</span></a></li>
+    </ul></div></li>
+</ul></div>
+<div id=s hidden><button>Configurează trimitere alertă</button></div>
+"""
+
+
+def test_a_telerik_style_menu_with_decoys_and_capitals(kit: Kit) -> None:
+    kit.page.set_content(RADMENU)
     open_menu(kit.finder, ALERTS_PATH, arrived=alerts.CONFIGURE)
     assert kit.page.locator("#s").is_visible()

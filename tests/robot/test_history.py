@@ -102,6 +102,12 @@ def test_order_needs_two_distinct_dates() -> None:
     assert detect_order([one, one]) is Order.UNKNOWN
 
 
+def test_group_titles_between_days_are_not_rows() -> None:
+    rows = [["Ziua 28/11/2026"], *_rows("28/11/2026 14:16"), ["Ziua 27/11/2026"]]
+    page = parse_grid(["Data trimitere E-mail", "Client", "Canal", "Stare"], rows, TZ)
+    assert [r.cells[2] for r in page.rows] == ["28/11/2026 14:16"]
+
+
 # Failed invoice rows: the portal leaves their send-date cell empty ("Eroare la trimitere").
 SENT, ERROR = "Trimisă", "Eroare la trimitere"
 SINCE = "28/11/2026 14:15:00"

@@ -8,6 +8,7 @@ from structlog.testing import capture_logs
 
 from emsys_rpa.errors import (
     AccountLockedError,
+    ControlMissingError,
     ElementNotFoundError,
     EmsysError,
     LoginRejectedError,
@@ -185,3 +186,21 @@ def test_one_policy_gives_each_use_its_own_attempts() -> None:
     assert policy(first) == "done" and policy(second) == "done"
     # Three attempts each: the second use does not inherit the first one's count.
     assert (first.calls, second.calls) == (3, 3)
+
+
+def test_a_control_missing_from_a_loaded_screen_is_not_tried_again() -> None:
+    missing = ControlMissingError("could not find the button “Trimite alerta”")
+    step = Flaky(missing, missing)
+    policy = safe_step(
+        FAST,
+        "alerts: prepare",
+        (ElementNotFoundError,),
+        sleep=_no_sleep,
+        give_up_on=(ControlMissingError,),
+    )
+    with pytest.raises(ControlMissingError):
+        policy(step)
+    assert step.calls == 1
+    # A control not found while the page was still loading is worth another attempt.
+    late = Flaky(ElementNotFoundError("not yet"))
+    assert safe_step(FAST, "open Alerte", (ElementNotFoundError,), sleep=_no_sleep)(late) == "done"

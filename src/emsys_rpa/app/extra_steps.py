@@ -9,6 +9,7 @@ import structlog
 
 from emsys_rpa.errors import ConfigError
 from emsys_rpa.pages import alerts, invoices
+from emsys_rpa.pages.sending import press_then_expect
 from emsys_rpa.period import resolve_period
 from emsys_rpa.summary import TaskStatus
 
@@ -55,8 +56,10 @@ def check_manual_sends(run: TaskRun) -> bool:
 def choose_sending_method(run: TaskRun) -> bool:
     """Alerts: the first window's "Alegere modalitate transmitere alerte" opens the second."""
     with run.steps.step(run.result, "choose the sending method"):
-        run.screen.finder.find(alerts.CHOOSE_METHOD).locator.click()
-        run.screen.finder.find(run.spec.screen.background)
+        screen = run.screen
+        press_then_expect(
+            screen.finder, screen.dialogs, alerts.CHOOSE_METHOD, run.spec.screen.background
+        )
     return True
 
 
@@ -73,8 +76,9 @@ def fill_period(run: TaskRun) -> bool:
             )
         except ValueError as exc:
             raise ConfigError(f"run.period_from / period_to: {exc}") from None
-        start, end = period.typed(settings.portal.date_format)
+        start, end = invoices.fill_period(
+            run.screen.finder, period.start, period.end, settings.portal.date_format
+        )
         task.period_from, task.period_to = start, end
-        invoices.fill_period(run.screen.finder, start, end, (period.start, period.end))
         step.detail = f"Perioada {start} – {end}"
     return True

@@ -64,6 +64,7 @@ class PortalSession:
             browser.page,
             timeout_s=settings.portal.action_timeout_s,
             server_error=browser.shows_server_error,
+            status=browser.document_status,
         )
 
     # -- the portal's clock ----------------------------------------------------------------

@@ -23,6 +23,8 @@ from emsys_rpa.app.tasks import TASKS, TaskSpec, select
 from emsys_rpa.app.verification import verify
 from emsys_rpa.browser.session import BrowserSession
 from emsys_rpa.errors import (
+    ControlMissingError,
+    ControlNotOperableError,
     ElementNotFoundError,
     EmsysError,
     InterruptedRunError,
@@ -30,8 +32,10 @@ from emsys_rpa.errors import (
 )
 from emsys_rpa.events import NullGuard, NullObserver, RunObserver, SendGuard
 from emsys_rpa.ledger.guard import SendRefusedError
+from emsys_rpa.ledger.locators import LearnedLocators
 from emsys_rpa.ledger.policy import Refusal, RefusalKind
 from emsys_rpa.pages.dialogs import DialogKeeper
+from emsys_rpa.pages.evidence import keep_windows
 from emsys_rpa.pages.history_grid import HistoryGrid, Reading
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.message import Verdict
@@ -43,6 +47,7 @@ from emsys_rpa.retrying import DEFAULT_RETRY_ON, safe_step
 from emsys_rpa.settings import Settings
 from emsys_rpa.summary import RunSummary, TaskResult, TaskStatus
 from emsys_rpa.wording import NOT_SELECTED, refusal_text
+from emsys_rpa.wording.locators import portal_changed
 
 log = structlog.get_logger("emsys_rpa.app")
 
@@ -71,6 +76,7 @@ class Procedure:
         # A failure of the run as a whole (not of one task): the caller maps it to the exit code.
         self.run_error: EmsysError | None = None
         self._portal: PortalSession | None = None
+        self._finder: Finder | None = None
         self._dialogs = DialogKeeper()
         self.steps = StepRecorder(summary, self.observer, clock=self._portal_now)
 
@@ -112,7 +118,28 @@ class Procedure:
             self.run_error = InterruptedRunError("the run was interrupted (Ctrl-C / SIGTERM)")
             summary.errors.append(self.run_error.message)
             raise
+        self._learn(selected)
         return summary
+
+    def _learn(self, selected: set[str]) -> None:
+        """Say which controls are found differently than last time; after a verified run,
+        remember how each one was found (tried first next time)."""
+        finder = self._finder
+        if finder is None:
+            return
+        log.info("controls looked for", probes=finder.probes, learned=len(finder.learned))
+        for key, (was, now) in finder.changed.items():
+            what = finder.whats.get(key, key)
+            self.summary.warnings.append(portal_changed(what, was, now))
+        verified = [t for t in self.summary.tasks if t.name in selected]
+        if verified and all(t.status is TaskStatus.VERIFIED for t in verified):
+            try:
+                self._learned_store().save(finder.used)
+            except OSError as exc:
+                log.warning("learned locators not saved", error=error_line(exc))
+
+    def _learned_store(self) -> LearnedLocators:
+        return LearnedLocators(self.settings.state.resolved_dir, self.settings.portal.url or "")
 
     def check_login(self) -> RunSummary:
         """Open the portal, log in and out; nothing else (``emsys-rpa check``)."""
@@ -158,7 +185,9 @@ class Procedure:
                     browser.context,
                     self.settings.selectors,
                     timeout_s=self.settings.portal.action_timeout_s,
+                    learned=self._learned_store().load(),
                 )
+                self._finder = finder
                 self.summary.browser = browser.choice.describe() if browser.choice else None
                 portal = PortalSession(self.settings, browser, finder, self.steps, now=self._now)
                 self._portal = portal
@@ -167,11 +196,15 @@ class Procedure:
                     mask=[browser.top_page().locator("input[type=password]")],
                     evidence=evidence,
                 )
+                run_dir = self.run_dir
+                if run_dir is not None:
+                    self.steps.keeper = lambda name: keep_windows(finder.pages(), run_dir, name)
                 try:
                     portal.open()
                     body(portal, browser)
                 finally:
                     self.steps.shooter = None
+                    self.steps.keeper = None
                     self._portal = None
         except EmsysError as exc:
             self.run_error = exc
@@ -214,9 +247,18 @@ class Procedure:
         try:
             # Everything before Trimite is safe to repeat: a failed attempt (expired session,
             # 503, a window that did not open) starts again from the portal's start page.
+            # A control missing from a screen that has finished loading, or one that cannot be
+            # operated, will be so again: that is reported at once, not after three attempts.
             retry_on = (*DEFAULT_RETRY_ON, ElementNotFoundError)
+            give_up_on = (ControlMissingError, ControlNotOperableError)
             label = f"{task.name}: prepare"
-            for attempt in safe_step(self.settings.retry, label, retry_on, on_retry=portal.recover):
+            for attempt in safe_step(
+                self.settings.retry,
+                label,
+                retry_on,
+                on_retry=portal.recover,
+                give_up_on=give_up_on,
+            ):
                 with attempt:
                     ready = run.prepare()
             if not ready:

@@ -74,16 +74,23 @@ class TaskRun:
         """Press Trimite (``commit_intent`` runs just before the click) and read the answer."""
         task = self.result
         with self.steps.step(task, "press Trimite (once)") as step:
+            # The confirmation is photographed while it is on screen, before its OK is
+            # pressed (after OK a postback may redraw the window as it was before). A native
+            # dialog cannot be photographed: its text is in the step's detail.
+            shots: list[str | None] = []
             message = self.screen.send(
                 message_timeout_s=self.settings.portal.navigation_timeout_s,
                 before_click=commit_intent,
+                on_shown=lambda: shots.append(
+                    self.steps.shot(f"{task.name}-confirmation", evidence=True)
+                ),
             )
             if message is None:
                 step.detail = "no information message appeared"
                 step.screenshot = self.steps.shot(f"{task.name}-no-message")
             else:
                 step.detail = f"portal said ({message.via}): {message.text}"
-                step.screenshot = self.steps.shot(f"{task.name}-confirmation", evidence=True)
+                step.screenshot = shots[0] if shots else None
         return message
 
     def close_after_send(self) -> None:

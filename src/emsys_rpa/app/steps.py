@@ -1,15 +1,16 @@
 """Recording steps: each one named, timed, logged, shown to the observer and kept in the summary.
 
-A failed step gets a screenshot of the window a person would be looking at, and the error it
-raises learns the step's name (the console and ``summary.json`` show the error away from its
-step list, so the message names the step itself).
+A failed step gets a screenshot of the window a person would be looking at and, kept beside it,
+every open window's accessibility snapshot and HTML (what the robot saw, to write a
+``[selectors]`` line from); the error it raises learns the step's name (the console and
+``summary.json`` show the error away from its step list, so the message names the step itself).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from time import monotonic
 
@@ -24,6 +25,7 @@ log = structlog.get_logger("emsys_rpa.app")
 
 # (name, evidence) -> the screenshot path relative to the run folder, or None.
 Shooter = Callable[[str, bool], str | None]
+Keeper = Callable[[str], list[str]]
 
 
 @dataclass
@@ -32,6 +34,7 @@ class StepHandle:
 
     detail: str | None = None
     screenshot: str | None = None
+    snapshots: list[str] = field(default_factory=list)
 
 
 class StepRecorder:
@@ -49,12 +52,23 @@ class StepRecorder:
         self.clock = clock
         # Takes a screenshot named after its argument; set once a browser is open.
         self.shooter: Shooter | None = None
+        # Keeps every open window's accessibility snapshot and HTML; set with the shooter.
+        self.keeper: Keeper | None = None
 
     def shot(self, name: str, *, evidence: bool = False) -> str | None:
         """A screenshot of the top window (path relative to the run folder), if a browser is
         open. ``evidence``: a shot that proves a step went well (compressed); otherwise it shows
         a problem (lossless)."""
         return self.shooter(name, evidence) if self.shooter is not None else None
+
+    def _keep(self, name: str) -> list[str]:
+        if self.keeper is None:
+            return []
+        try:
+            return self.keeper(name)
+        except Exception as exc:  # evidence must never hide the step's own error
+            log.warning("window snapshots not kept", error=error_line(exc))
+            return []
 
     @contextmanager
     def step(self, task: TaskResult | None, name: str) -> Iterator[StepHandle]:
@@ -75,6 +89,7 @@ class StepRecorder:
                 exc.step = name  # the innermost step that failed
             if not isinstance(exc, KeyboardInterrupt):
                 handle.screenshot = self.shot(f"{owner}-{name}-failed")
+                handle.snapshots = self._keep(f"{owner}-{name}")
             raise
         finally:
             record = StepRecord(
@@ -84,6 +99,7 @@ class StepRecorder:
                 duration_s=round(monotonic() - began, 3),
                 detail=handle.detail,
                 screenshot=handle.screenshot,
+                snapshots=handle.snapshots,
             )
             (task.steps if task is not None else self.summary.steps).append(record)
             log_method = log.info if status is StepStatus.OK else log.error

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from emsys_rpa.history import SEND_DATE_HEADERS
-from emsys_rpa.pages.locate import Target, checkbox, clickable
+from emsys_rpa.pages.locate import Target, checkbox, clickable, tab
 from emsys_rpa.pages.menu import ALERTS_PATH
 from emsys_rpa.pages.sending import Screen
 
@@ -26,9 +26,7 @@ SEND = Target(
     f"the button “{SEND_LABEL}”",
     clickable(SEND_LABEL, "Trimite alertele", "Trimite alerte"),
 )
-HISTORY_TAB = Target(
-    "alerts_history_tab", f"the tab “{HISTORY_LABEL}”", clickable(HISTORY_LABEL, loose=False)
-)
+HISTORY_TAB = Target("alerts_history_tab", f"the tab “{HISTORY_LABEL}”", tab(HISTORY_LABEL))
 
 ALERTS = Screen(
     send_label=SEND_LABEL,

@@ -1,16 +1,19 @@
 """A history tab's grid (Istoric alerte, Istoric facturi E-mail/SMS): find it, page it, read it.
 
 The grid is the visible table (or ARIA grid) with a send-date column. Only what is needed is
-read: with the newest rows first, the first page (and the next ones only while every row on
-them is new); with the oldest first, the last page via the pager (and the previous ones only
-while every row is new). The cost of a check therefore does not grow with the history.
+read, the way a clerk would: with the newest rows first, the first page (and the next ones only
+while every row on them is new). With the oldest first, the robot goes to the end — by
+"Ultima" / "Last" or a page box when there is one; else, when the send-date title is a sort
+link, it sorts newest first and reads the first page; else it walks forward through the pager
+(the next block, the highest page number, Next), never back to a page already seen, with a hard
+cap. The page counter ("Pagina X din Y"), when shown, tells where a click really went.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -29,9 +32,11 @@ from emsys_rpa.history import (
     is_new,
     parse_grid,
 )
+from emsys_rpa.pages.inpage import script
 from emsys_rpa.pages.locate import Finder
+from emsys_rpa.pages.pager import Control, Kind, Pager, classify
 from emsys_rpa.pages.wait import poll
-from emsys_rpa.textmatch import FOLD_JS, fold, pattern_source
+from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.pages.history")
 
@@ -40,91 +45,9 @@ GRID_SELECTOR = "table, [role=grid], [role=table]"
 _ROW_CAP = 500
 # At most this many extra pages are read per check (new rows spilling over a page boundary).
 _EXTRA_PAGES = 5
-
-# Runs in the page. findGrid: the first visible grid whose header has one of the wanted
-# columns (wanted names in order of preference). The signature tells one page from another.
-_JS_LIB = (
-    FOLD_JS
-    + """
-  const text = e => (e.innerText || e.textContent || '').replace(/\\s+/g, ' ').trim();
-  const visible = e => !!(e.offsetWidth || e.offsetHeight || e.getClientRects().length);
-  const isGrid = e => e.tagName === 'TABLE' || ['grid', 'table'].includes(e.getAttribute('role'));
-  const rowsOf = t => t.tagName === 'TABLE'
-      ? Array.from(t.rows).filter(r => r.closest('table') === t)
-      : Array.from(t.querySelectorAll('[role=row]'))
-          .filter(r => r.closest('table, [role=grid], [role=table]') === t);
-  const cellsOf = r => Array.from(r.tagName === 'TR' ? r.cells :
-      r.querySelectorAll('[role=columnheader], [role=cell], [role=gridcell], [role=rowheader]'))
-      .map(text);
-  const readOne = (t, index) => {
-    const rows = rowsOf(t);
-    let h = rows.findIndex(r => r.querySelector('th, [role=columnheader]'));
-    if (h < 0) h = 0;
-    const headers = rows.length ? cellsOf(rows[h]) : [];
-    const body = rows.slice(h + 1).filter(visible);
-    let picked = body;
-    if (body.length > cap) picked = body.slice(0, cap / 2).concat(body.slice(-cap / 2));
-    const cells = picked.map(cellsOf);
-    const signature = body.length + '|' + JSON.stringify(cells[0] || []) + '|'
-        + JSON.stringify(cells[cells.length - 1] || []);
-    return {index, headers, rows: cells, total: body.length, signature};
-  };
-  // history.header_matches, in the page: wanted and avoid arrive folded.
-  const matchesHeader = (headers, key) => headers.some(c => {
-    const f = fold(c);
-    return f.length < maxLen && f.includes(key) && !avoid.some(a => f.includes(a));
-  });
-  const findGrid = () => {
-    const all = Array.from(document.querySelectorAll(selector));
-    for (const key of wanted) {
-      for (let i = 0; i < all.length; i++) {
-        const t = all[i];
-        if (!visible(t)) continue;
-        if (!isGrid(t) && selector === DEFAULT) continue;
-        const rows = rowsOf(t);
-        let h = rows.findIndex(r => r.querySelector('th, [role=columnheader]'));
-        if (h < 0) h = 0;
-        if (rows.length && matchesHeader(cellsOf(rows[h]), key)) return readOne(t, i);
-      }
-    }
-    return null;
-  };
-"""
-)
-_DEFAULT_DECL = "const DEFAULT = 'table, [role=grid], [role=table]';"
-_FIND_GRID = (
-    "([selector, wanted, avoid, cap, maxLen]) => {"
-    + _DEFAULT_DECL
-    + _JS_LIB
-    + "return findGrid(); }"
-)
-# True once the grid shows something other than the page with signature ``before``.
-_GRID_CHANGED = (
-    "([selector, wanted, avoid, cap, maxLen, before]) => {"
-    + _DEFAULT_DECL
-    + _JS_LIB
-    + "const g = findGrid(); return !!g && g.signature !== before; }"
-)
-
-# Pager controls: (symbols alone, words that may carry arrows: "Ultima »", "‹ Anterioara").
-_PAGER: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "first": (("««", "<<", "|<", "⏮"), ("Prima", "Prima pagină", "Primul", "First")),
-    "last": (("»»", ">>", ">|", "⏭"), ("Ultima", "Ultima pagină", "Ultimul", "Last")),
-    "next": ((">", "›", "»"), ("Următoarea", "Următor", "Pagina următoare", "Înainte", "Next")),
-    "prev": (
-        ("<", "‹", "«"),
-        ("Anterioara", "Anterior", "Pagina anterioară", "Precedenta", "Înapoi", "Prev", "Previous"),
-    ),
-}
-_ARROWS = "[\\s«»‹›<>|⏮⏭]*"
-
-
-def pager_regex(which: str) -> re.Pattern[str]:
-    """Exact name of a pager control, JS-compatible: a symbol alone, or a word with arrows."""
-    symbols, words = _PAGER[which]
-    alone = "|".join(re.escape(s) for s in symbols)
-    worded = "|".join(pattern_source(w) for w in words)
-    return re.compile(f"^\\s*(?:{alone})\\s*$|^{_ARROWS}(?:{worded}){_ARROWS}$", re.IGNORECASE)
+# At most this many clicks to reach the end of a pager that cannot jump there.
+_MAX_MOVES = 60
+_marks = itertools.count(1)
 
 
 @dataclass
@@ -136,6 +59,8 @@ class Reading:
     order: Order = Order.UNKNOWN
     rows_total: int = 0  # data rows on the pages read
     signature: str = ""
+    moves: int = 0  # pager and sort clicks (each one a page load on a postback portal)
+    how: str = "first page"  # how the newest rows were reached
 
 
 @dataclass(frozen=True)
@@ -145,6 +70,13 @@ class _Grid:
     page: HistoryPage
     total: int
     signature: str
+    pager: Pager = field(default_factory=Pager)
+    sort: str | None = None  # the send-date title's sort link (CSS), if it is one
+    mark: str = ""  # left on the grid element when it was read
+    prev_mark: str | None = None  # what the element carried before (None: drawn anew)
+
+    def at(self, css: str) -> Locator:
+        return self.frame.locator(css)
 
 
 class HistoryGrid:
@@ -164,36 +96,58 @@ class HistoryGrid:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def _args(self) -> list[Any]:
+    def _args(self, **extra: Any) -> dict[str, Any]:
         selector = self.finder.override(f"{self.key}_table") or GRID_SELECTOR
-        wanted = [fold(h) for h in self.date_headers]
-        avoid = [fold(h) for h in NOT_SEND_DATE_HEADERS]
-        return [selector, wanted, avoid, _ROW_CAP, HEADER_MAX_LEN]
+        return {
+            "selector": selector,
+            "isDefault": selector == GRID_SELECTOR,
+            "wanted": [fold(h) for h in self.date_headers],
+            "avoid": [fold(h) for h in NOT_SEND_DATE_HEADERS],
+            "cap": _ROW_CAP,
+            "maxLen": HEADER_MAX_LEN,
+            **extra,
+        }
 
-    def _read_in(self, frame: Frame) -> _Grid | None:
-        args = self._args()
+    def _read_in(self, frame: Frame, *, mark: bool = True) -> _Grid | None:
+        """The grid in ``frame``; ``mark``: leave a new mark on its element (else only read
+        the one it carries, to tell whether it was redrawn)."""
+        token = f"m{next(_marks)}" if mark else ""
+        args = self._args(mark=token)
         try:
-            data: Any = frame.evaluate(_FIND_GRID, args)
+            self.finder.probes += 1
+            data: Any = frame.evaluate(script("grid"), args)
         except PlaywrightError:
             return None
-        if not data:
+        if not data or data["loading"]:
             return None
         page = parse_grid(data["headers"], data["rows"], self.tz, date_headers=self.date_headers)
-        locator = frame.locator(args[0]).nth(int(data["index"]))
-        return _Grid(frame, locator, page, int(data["total"]), str(data["signature"]))
-
-    def _wait_for_grid(self, frame: Frame, timeout_ms: float, before: str | None = None) -> None:
-        """Block until the grid appears (or differs from ``before``) in ``frame``, or timeout."""
-        script, args = (
-            (_FIND_GRID, self._args())
-            if before is None
-            else (
-                _GRID_CHANGED,
-                [*self._args(), before],
-            )
+        locator = frame.locator(args["selector"]).nth(int(data["index"]))
+        return _Grid(
+            frame,
+            locator,
+            page,
+            int(data["total"]),
+            str(data["signature"]),
+            classify(data["pager"]),
+            data["sort"],
+            token,
+            data.get("prevMark"),
         )
+
+    def _wait_for_grid(self, frame: Frame, timeout_ms: float, before: _Grid | None = None) -> None:
+        """Block until the grid appears (or differs from ``before``) in ``frame``, or timeout."""
+        if before is None:
+            condition = (
+                f"(args) => {{ const r = ({script('grid')})(args); return !!r && !r.loading; }}"
+            )
+            args = self._args()
+        else:
+            condition = script("grid")
+            args = self._args(before=before.signature, mark=before.mark)
         try:
-            frame.wait_for_function(script, arg=args, timeout=max(timeout_ms, 1.0))
+            frame.wait_for_function(
+                condition, arg=args, polling=100, timeout=max(timeout_ms, 1.0)
+            ).dispose()
         except PlaywrightError:
             return
 
@@ -227,9 +181,9 @@ class HistoryGrid:
             )
         return grid
 
-    def _read_anywhere(self) -> _Grid | None:
+    def _read_anywhere(self, *, mark: bool = True) -> _Grid | None:
         for frame in self.finder.frames():
-            grid = self._read_in(frame)
+            grid = self._read_in(frame, mark=mark)
             if grid is not None:
                 return grid
         return None
@@ -237,36 +191,31 @@ class HistoryGrid:
     def read_since(self, since: datetime) -> Reading:
         """Count the rows sent at or after ``since``, reading only the pages that can hold them."""
         grid = self.find()
-        reading = Reading(Tally(), signature=grid.signature)
+        reading = Reading(Tally(), signature=grid.signature, order=grid.page.order)
+        walk = _Walk(self, reading, grid)
         order = grid.page.order
-        reading.order = order
+        backwards = False
         if order is Order.OLDEST_FIRST or (
             order is Order.UNKNOWN and not self._page_has_new(grid.page, since)
         ):
-            moved = self._go(grid, "last")
-            if moved is not None:
-                grid = moved
-                if order is Order.UNKNOWN:
-                    reading.order = grid.page.order
-            self._count(reading, grid, since)
-            direction = "prev"
-        else:
-            self._count(reading, grid, since)
-            direction = "next"
+            backwards = walk.to_newest()
+            if reading.order is Order.UNKNOWN:
+                reading.order = walk.grid.page.order
+        self._count(reading, walk.grid, since)
         for _ in range(_EXTRA_PAGES):
-            dated = grid.page.dates
-            if not dated or not all(is_new(r, since) for r in grid.page.rows if r.sent_at):
+            page = walk.grid.page
+            if not page.dates or not all(is_new(r, since) for r in page.rows if r.sent_at):
                 break
-            moved = self._go(grid, direction)
-            if moved is None:
+            if not walk.step(backwards=backwards):
                 break
-            grid = moved
-            self._count(reading, grid, since)
+            self._count(reading, walk.grid, since)
         log.info(
             "history read",
             grid=self.key,
             rows_new=reading.tally.rows_seen,
             pages=reading.pages_read,
+            moves=reading.moves,
+            how=reading.how,
             order=reading.order.value,
         )
         return reading
@@ -281,93 +230,213 @@ class HistoryGrid:
         reading.pages_read += 1
         reading.rows_total += len(grid.page.rows)
 
-    # -- paging ----------------------------------------------------------------------------
+    # -- moving ----------------------------------------------------------------------------
 
-    def _pager_scope(self, grid: _Grid) -> list[Locator]:
-        """The grid, then its ancestors up to three levels: where a pager is drawn."""
-        return [grid.locator, *(grid.locator.locator(f"xpath=ancestor::*[{n}]") for n in (1, 2, 3))]
-
-    def _control(self, grid: _Grid, which: str) -> Locator | None:
-        override = self.finder.override(f"{self.key}_{which}_page")
-        pattern = pager_regex(which)
-        for scope in self._pager_scope(grid):
-            candidates = (
-                [scope.locator(override)]
-                if override
-                else [
-                    scope.get_by_role("link", name=pattern),
-                    scope.get_by_role("button", name=pattern),
-                    scope.get_by_title(pattern),
-                ]
-            )
-            for candidate in candidates:
-                usable = candidate.filter(visible=True).and_(
-                    grid.frame.locator(":not([disabled]):not([aria-disabled=true])")
-                )
-                try:
-                    if usable.count() > 0:
-                        return usable.first
-                except PlaywrightError:
-                    continue
-        return None
-
-    def _numbered(self, grid: _Grid) -> list[tuple[int, Locator]]:
-        """Numbered page links around the grid (the current page is usually not a link)."""
-        for scope in self._pager_scope(grid):
-            links = scope.get_by_role("link").filter(visible=True)
-            found: list[tuple[int, Locator]] = []
+    def _override_control(self, grid: _Grid, which: str) -> Locator | None:
+        """A ``[selectors]`` pager override (<key>_next_page, _prev_page, _last_page)."""
+        selector = self.finder.override(f"{self.key}_{which}_page")
+        if not selector:
+            return None
+        for scope in (grid.locator, grid.frame.locator("body")):
+            match = scope.locator(selector).filter(visible=True)
             try:
-                names = links.all_inner_texts()
+                if match.count() > 0:
+                    return match.first
             except PlaywrightError:
                 continue
-            for index, name in enumerate(names):
-                name = name.strip()
-                if name.isdigit():
-                    found.append((int(name), links.nth(index)))
-                elif fold(name) in ("...", "…"):
-                    found.append((10**6, links.nth(index)))
-            if found:
-                return found
-        return []
-
-    def _go(self, grid: _Grid, which: str) -> _Grid | None:
-        """Move the grid to its last / next / previous page; None if there is no such page."""
-        control = self._control(grid, which)
-        if control is not None:
-            return self._click_and_reread(grid, control)
-        if which == "last":
-            current = grid
-            moved_any = False
-            for _ in range(20):
-                numbered = self._numbered(current)
-                if not numbered:
-                    break
-                number, link = max(numbered, key=lambda item: item[0])
-                moved = self._click_and_reread(current, link)
-                if moved is None:
-                    break
-                current, moved_any = moved, True
-                if number != 10**6:
-                    # A "..." link leads to the next block of pages; a number is the last one.
-                    nxt = [n for n, _ in self._numbered(current) if n > number]
-                    if not nxt:
-                        break
-            return current if moved_any else None
         return None
 
-    def _click_and_reread(self, grid: _Grid, control: Locator) -> _Grid | None:
-        before = grid.signature
+    def act_and_reread(self, grid: _Grid, act: Callable[[], None]) -> _Grid | None:
+        """Do ``act`` (click a pager or sort control, confirm a page box); the grid once it
+        shows something else or was drawn again (None if it did not)."""
         try:
-            control.click()
+            act()
         except PlaywrightError:
             return None
 
         def changed() -> _Grid | None:
-            fresh = self._read_anywhere()
-            return fresh if fresh is not None and fresh.signature != before else None
+            fresh = self._read_anywhere(mark=False)
+            if fresh is None:
+                return None
+            redrawn = fresh.signature != grid.signature or fresh.prev_mark != grid.mark
+            return (self._read_in(fresh.frame) or fresh) if redrawn else None
 
         def idle(wait_ms: float) -> None:
             frame = grid.frame if not grid.frame.is_detached() else grid.frame.page.main_frame
-            self._wait_for_grid(frame, wait_ms, before)
+            self._wait_for_grid(frame, wait_ms, grid)
 
         return poll(changed, timeout_s=self.finder.timeout_s, idle=idle)
+
+    @staticmethod
+    def page_box_action(grid: _Grid, number: int) -> Callable[[], None]:
+        """Type ``number`` into the pager's page box and confirm it (Mergi, or Enter)."""
+        assert grid.pager.box is not None
+        box = grid.at(grid.pager.box)
+        go = grid.pager.go()
+
+        def act() -> None:
+            box.fill(str(number))
+            if go is not None:
+                grid.at(go.css).click()
+            else:
+                box.press("Enter")
+
+        return act
+
+
+class _Walk:
+    """One check's trip through the pager: where it is, what it has seen, what it clicked."""
+
+    def __init__(self, grids: HistoryGrid, reading: Reading, grid: _Grid) -> None:
+        self.grids = grids
+        self.reading = reading
+        self.grid = grid
+        self.seen_pages: set[str] = {grid.signature}
+        self.seen_numbers: set[int] = {grid.pager.current} if grid.pager.current else set()
+        # Pages passed on the way to the last one, by number: stepping back to one of them
+        # needs no click (on an oldest-first grid new rows only ever go after them).
+        self.passed: dict[int, _Grid] = {}
+        self._remember(grid)
+        self.forward_is_next = False  # a lone "»" turned out to mean "next page"
+
+    def _remember(self, grid: _Grid) -> None:
+        if grid.pager.current:
+            self.passed[grid.pager.current] = grid
+
+    def _move(self, control: Locator | Callable[[], None], *, same_rows: bool = False) -> bool:
+        """Click (or act); True once the grid shows a page not read before (``same_rows``: or
+        the same rows drawn again, as a sort that changed nothing does)."""
+        act = control.click if isinstance(control, Locator) else control
+        moved = self.grids.act_and_reread(self.grid, act)
+        self.reading.moves += 1
+        if moved is None or (moved.signature in self.seen_pages and not same_rows):
+            # Nowhere, or back to a page already read: stop rather than go round in circles.
+            return False
+        self.grid = moved
+        self.seen_pages.add(moved.signature)
+        if moved.pager.current:
+            self.seen_numbers.add(moved.pager.current)
+        self._remember(moved)
+        return True
+
+    def _click(self, control: Control) -> bool:
+        return self._move(self.grid.at(control.css))
+
+    def to_newest(self) -> bool:
+        """Bring the newest rows on screen. True: they are at the end of the page (read
+        backwards from there); False: the grid is now sorted newest first."""
+        override = self.grids._override_control(self.grid, "last")
+        if override is not None:
+            self.reading.how = "last page ([selectors])"
+            self._move(override)
+            return True
+        tried_sort = False
+        for _ in range(_MAX_MOVES):
+            pager = self.grid.pager
+            if not pager.moves_at_all or pager.at_end():
+                return True
+            control = self._jump(pager)
+            if control is not None:
+                if not self._click(control):
+                    return True
+                continue
+            if pager.box is not None and pager.total and pager.current != pager.total:
+                self.reading.how = "last page (page box)"
+                if not self._move(self.grids.page_box_action(self.grid, pager.total)):
+                    return True
+                continue
+            ambiguous = pager.of(Kind.FORWARD)
+            if ambiguous and not self.forward_is_next:
+                self._try_forward(ambiguous[0])
+                continue
+            if self.grid.sort and not tried_sort:
+                tried_sort = True
+                if self._sort_newest_first():
+                    return False
+                continue
+            control = pager.towards_end(self.seen_numbers, forward_is_next=self.forward_is_next)
+            if control is None:
+                return True
+            self.reading.how = "walked to the last page"
+            if not self._click(control):
+                return True
+        log.warning("history pager: gave up walking to the last page", moves=_MAX_MOVES)
+        return True
+
+    def _jump(self, pager: Pager) -> Control | None:
+        """One click to the last page: Ultima / Last, or its number when it is in sight."""
+        last = pager.of(Kind.LAST)
+        if last:
+            self.reading.how = "last page (Ultima)"
+            return last[0]
+        in_sight = pager.last_in_sight()
+        if in_sight is not None:
+            self.reading.how = "last page (its number)"
+        return in_sight
+
+    def _try_forward(self, control: Control) -> None:
+        """Click a lone "»" and tell from where it went whether it means "last" or "next":
+        still offered one page further on, it is "next" (rows arriving meanwhile may add a
+        page, so landing one page further alone proves nothing)."""
+        before = self.grid.pager.current
+        self.reading.how = "last page (»)"
+        if not self._click(control):
+            self.forward_is_next = True  # it leads nowhere new: do not press it again
+            return
+        after = self.grid.pager
+        if after.of(Kind.FORWARD) and before is not None and after.current == before + 1:
+            self.forward_is_next = True
+
+    def _sort_newest_first(self) -> bool:
+        """Click the send-date title until the grid shows the newest rows first (twice at most:
+        a first click may sort oldest first), on its first page (a grid may keep its page
+        number when sorted)."""
+        for _ in range(2):
+            sort = self.grid.sort
+            before = self.grid.page.dates
+            if sort is None or not self._move(self.grid.at(sort), same_rows=True):
+                return False
+            self.seen_numbers = {self.grid.pager.current} if self.grid.pager.current else set()
+            self.passed = {}
+            if not self._to_first_page():
+                return False
+            order = self.grid.page.order
+            dates = self.grid.page.dates
+            if order is Order.UNKNOWN and dates and before and min(dates) > max(before):
+                # One minute on the whole page, but later than anything shown before: the
+                # newest rows came to the top.
+                order = Order.NEWEST_FIRST
+            if order is Order.NEWEST_FIRST:
+                self.reading.how = "sorted newest first"
+                self.reading.order = order
+                return True
+            if order is not Order.OLDEST_FIRST:
+                return False
+        return False
+
+    def _to_first_page(self) -> bool:
+        for _ in range(_MAX_MOVES):
+            pager = self.grid.pager
+            if pager.at_start():
+                return True
+            control = pager.towards_start()
+            if control is None or not self._click(control):
+                return False
+        return False
+
+    def step(self, *, backwards: bool) -> bool:
+        """One page back (towards newer rows on an oldest-first grid) or forward."""
+        which = "prev" if backwards else "next"
+        override = self.grids._override_control(self.grid, which)
+        if override is not None:
+            return self._move(override)
+        pager = self.grid.pager
+        if backwards and pager.current and pager.current - 1 in self.passed:
+            self.grid = self.passed[pager.current - 1]
+            return True
+        control = (
+            pager.one_back()
+            if backwards
+            else pager.one_forward(forward_is_next=self.forward_is_next)
+        )
+        return control is not None and self._click(control)

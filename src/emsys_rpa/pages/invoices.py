@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
+from emsys_rpa.dateformat import page_format
 from emsys_rpa.errors import ElementNotFoundError
 from emsys_rpa.history import SEND_DATE_HEADERS
-from emsys_rpa.pages.locate import (
-    TEXT_INPUT,
-    Builder,
-    Finder,
-    Scope,
-    Target,
-    checkbox,
-    clickable,
-)
+from emsys_rpa.pages.inpage import element_script
+from emsys_rpa.pages.locate import Finder, Found, Target, checkbox, clickable, tab, text_box
 from emsys_rpa.pages.menu import INVOICES_PATH
 from emsys_rpa.pages.sending import Screen
-from emsys_rpa.textmatch import fold, label_regex, xpath_folded_contains
+from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.pages.invoices")
 
@@ -42,7 +37,7 @@ SEND = Target(
 HISTORY_TAB = Target(
     "invoices_history_tab",
     f"the tab “{HISTORY_LABEL}”",
-    clickable(HISTORY_LABEL, "Istoric facturi", loose=False),
+    tab(HISTORY_LABEL, "Istoric facturi"),
 )
 
 INVOICES = Screen(
@@ -58,61 +53,133 @@ INVOICES = Screen(
     history_date_headers=("Data trimitere E-mail", *SEND_DATE_HEADERS),
 )
 
-_TEXTISH = "input[not(@type) or @type='text' or @type='date' or @type='search' or @type='tel']"
-_PERIOD_TEXT = f"(//text()[{xpath_folded_contains('.', 'Perioada')}])[1]"
-
-
-def _period_input(position: int, labels: tuple[str, ...]) -> Builder:
-    def build(scope: Scope) -> list[Locator]:
-        exact = label_regex(*labels, exact=True)
-        return [
-            scope.get_by_label(exact).and_(scope.locator(TEXT_INPUT)),
-            # The n-th input after the word "Perioada": "Perioada [from] - [to]".
-            scope.locator(f"xpath={_PERIOD_TEXT}/following::{_TEXTISH}[{position}]"),
-        ]
-
-    return build
-
-
 PERIOD_FROM = Target(
     "invoices_period_from",
     "the first date field of “Perioada”",
-    _period_input(
-        1,
-        ("Perioada", "Perioada de la", "De la", "Data de început", "Data început", "Început"),
+    text_box(
+        "Perioada",
+        "Perioada de la",
+        "De la",
+        "Data de început",
+        "Data început",
+        "Început",
+        near="Perioada",
+        nth=0,
     ),
 )
 PERIOD_TO = Target(
     "invoices_period_to",
     "the second date field of “Perioada”",
-    _period_input(
-        2,
-        ("Perioada până la", "Până la", "La", "Data de sfârșit", "Data sfârșit", "Sfârșit"),
+    text_box(
+        "Perioada până la",
+        "Până la",
+        "La",
+        "Data de sfârșit",
+        "Data sfârșit",
+        "Sfârșit",
+        near="Perioada",
+        nth=1,
     ),
 )
 
 
-def fill_period(finder: Finder, start: str, end: str, iso: tuple[date, date]) -> None:
-    """Type both ends of Perioada and read them back; a postback may not keep a value."""
+def date_format_of(field: Found) -> str | None:
+    """The format the date box asks for: its value, its mask or the hint beside it; None when
+    the page does not say."""
+    try:
+        seen: Any = field.box.evaluate(element_script("datehint"))
+    except PlaywrightError:
+        seen = None
+    if not seen:
+        return None
+    if seen["type"] == "date":
+        return "%Y-%m-%d"
+    return page_format(
+        seen["value"], (seen["placeholder"], seen["title"], seen["row"], seen["after"])
+    )
+
+
+# Formats a clerk tries, in turn, in a box that says nothing about the one it wants.
+COMMON_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y")
+# The box shows that it did not take what was typed: marked invalid, or drawn in red.
+_REFUSED = """(e) => {
+  if ((e.getAttribute('aria-invalid') || '') === 'true') return true;
+  const red = c => { const m = /rgba?\\((\\d+),\\s*(\\d+),\\s*(\\d+)/.exec(c || '');
+    return !!m && +m[1] >= 150 && +m[2] <= 90 && +m[3] <= 90; };
+  const style = getComputedStyle(e);
+  return red(style.color) || red(style.borderTopColor);
+}"""
+
+
+def _refused(field: Locator) -> bool:
+    try:
+        return bool(field.evaluate(_REFUSED))
+    except PlaywrightError:
+        return False
+
+
+def _type_in_its_format(field: Found, day: date, default_format: str) -> str:
+    """Type ``day`` as the box asks; if it does not say, as configured, then as a clerk would
+    try the usual formats until the box stops showing the date in red."""
+    said = date_format_of(field)
+    if said is not None:
+        if said != default_format:
+            log.info("date format read from the page", format=said, configured=default_format)
+        formats: tuple[str, ...] = (said,)
+    else:
+        formats = (default_format, *(f for f in COMMON_FORMATS if f != default_format))
+    text = ""
+    for form in formats:
+        text = day.strftime(form)
+        _type_date(field.box, text)
+        if not _refused(field.box):
+            if form != default_format:
+                log.info("the date box took another format", format=form)
+            return text
+    return text
+
+
+def fill_period(finder: Finder, start: date, end: date, default_format: str) -> tuple[str, str]:
+    """Type both ends of Perioada in the format the page asks for and read them back; a
+    postback may not keep a value. Returns both ends as typed.
+
+    The boxes are found once: a box known only by the hint shown in it ("Perioada de la")
+    cannot be found that way once a date is in it, so the same boxes are used again.
+    """
+    ends = ((PERIOD_FROM, start), (PERIOD_TO, end))
+    fields = [finder.find(target) for target, _ in ends]
+    typed = (
+        _type_in_its_format(fields[0], start, default_format),
+        _type_in_its_format(fields[1], end, default_format),
+    )
+    values: list[str] = []
     for attempt in range(3):
-        for target, typed, day in ((PERIOD_FROM, start, iso[0]), (PERIOD_TO, end, iso[1])):
-            field = finder.find(target).locator
-            _type_date(field, typed, day)
-        values = [finder.find(t).locator.input_value() for t in (PERIOD_FROM, PERIOD_TO)]
-        if _same_dates(values, (start, end), iso):
-            log.info("Perioada filled", period_from=start, period_to=end)
-            return
+        fields = [_again(finder, f, t) for f, (t, _) in zip(fields, ends, strict=True)]
+        values = [field.box.input_value() for field in fields]
+        if _same_dates(values, typed, (start, end)):
+            log.info("Perioada filled", period_from=typed[0], period_to=typed[1])
+            return typed
         log.info("Perioada read back differently, typing again", attempt=attempt + 1, got=values)
+        for field, text in zip(fields, typed, strict=True):
+            _type_date(field.box, text)
     raise ElementNotFoundError(
-        f"Perioada does not keep the dates {start} – {end} (it shows {values})",
+        f"Perioada does not keep the dates {typed[0]} – {typed[1]} (it shows {values})",
         hint="set invoices_period_from / invoices_period_to under [selectors], "
         "or portal.date_format",
     )
 
 
-def _type_date(field: Locator, typed: str, day: date) -> None:
-    kind = (field.get_attribute("type") or "text").lower()
-    value = day.isoformat() if kind == "date" else typed
+def _again(finder: Finder, field: Found, target: Target) -> Found:
+    """The same box, if it is still on the page (a postback redraws it); else found anew."""
+    try:
+        if field.box.count() == 1 and field.box.is_visible():
+            return field
+    except PlaywrightError:
+        pass
+    return finder.find(target)
+
+
+def _type_date(field: Locator, value: str) -> None:
     field.fill(value)
     if field.input_value() != value:
         # A masked/date-picker input that rewrites what fill() put in: type it key by key.
@@ -122,6 +189,11 @@ def _type_date(field: Locator, typed: str, day: date) -> None:
             field.press_sequentially(value)
         except PlaywrightError:
             return
+    # A date picker reads what was typed when the box loses focus.
+    try:
+        field.blur()
+    except PlaywrightError:
+        return
 
 
 def _same_dates(values: list[str], typed: tuple[str, str], iso: tuple[date, date]) -> bool:

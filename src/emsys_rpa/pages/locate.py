@@ -1,36 +1,38 @@
 """Finding a control on a page we have never seen: by what a person reads, wherever it is.
 
 A ``Target`` is one control the procedure needs ("the button Trimite alerta"), described by its
-``[selectors]`` key and by strategies in order of preference (ARIA role and accessible name,
-label, visible text, then structural fallbacks). ``Finder`` looks for it in every frame of every
-open window of the browser, newest window first: a portal "window" may be an in-page dialog, an
-iframe or a real popup, and the robot is not told which.
+``[selectors]`` key and by how a person finds it (a ``Look``: the kind of control and the
+words on or beside it). ``Finder`` looks for it in every frame of every open window of the
+browser, newest window first: a portal "window" may be an in-page dialog, an iframe or a real
+popup, and the robot is not told which.
 
-Everything returned is a ``Locator`` that Playwright resolves again on every action, so a
-full-page postback between two actions does not leave the robot holding dead elements.
+A ``Look`` is searched in one pass inside each frame (``js/perceive.js``): every strategy at
+once, the best one winning (the accessible name before a bare text, a label linked to its box
+before a word drawn near it), hidden elements ignored, and for a box covered by its own label
+the label returned as the thing to click. What worked is remembered (``Finder.used``) and, when
+the caller hands in what worked last time (``Finder.learned``), tried first.
+
+Everything returned is a ``Locator`` that Playwright resolves again on every action.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
-from typing import Literal
+from typing import Any, Literal
 
 import structlog
 from playwright.sync_api import BrowserContext, Frame, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.errors import ElementNotFoundError, SessionExpiredError
+from emsys_rpa.errors import ControlMissingError, ElementNotFoundError, SessionExpiredError
+from emsys_rpa.pages.inpage import script
 from emsys_rpa.pages.wait import poll
-from emsys_rpa.textmatch import (
-    CANCEL_WORDS,
-    CLOSE_WORDS,
-    label_regex,
-    xpath_folded_any,
-)
+from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.pages")
 
@@ -41,21 +43,58 @@ Builder = Callable[[Scope], Sequence[Locator]]
 TEXT_INPUT = (
     "input:is([type=text],[type=email],[type=date],[type=search],[type=tel],:not([type])), textarea"
 )
-AriaRole = Literal["button", "link", "menuitem", "tab", "checkbox"]
+Kind = Literal["press", "menu", "tab", "check", "type"]
+OVERRIDE = "override"
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a person finds a control: its kind and the words on it or beside it.
+
+    ``loose`` also accepts the words inside a longer name ("✉ Trimite alerta"), after every
+    exact match; ``text`` also accepts any element that says exactly the words, or whose title
+    does; ``near``/``nth``: the nth text box after the text ``near``, in that text's row.
+    """
+
+    kind: Kind
+    labels: tuple[str, ...]
+    loose: bool = True
+    text: bool = True
+    near: str | None = None
+    nth: int = 0
+    max_rank: int = 99
+
+    def args(self, *, prefer: str | None = None, suggest: bool = False) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "labels": list(self.labels),
+            "loose": self.loose,
+            "text": self.text,
+            "maxRank": self.max_rank,
+            "near": self.near,
+            "nth": self.nth,
+            "prefer": prefer,
+            "suggest": suggest,
+        }
 
 
 @dataclass(frozen=True)
 class Target:
-    """A control the procedure needs: its ``[selectors]`` key, a description, its strategies."""
+    """A control the procedure needs: its ``[selectors]`` key, a description, how to find it.
+
+    ``find`` is a ``Look`` (the in-page search), or for the odd control that is not a control
+    (a message's text) a builder of Playwright locators tried in order.
+    """
 
     key: str
     what: str
-    build: Builder = field(compare=False)
+    find: Look | Builder = field(compare=False)
 
-    def first_strategies(self, count: int) -> Target:
-        """The same target, found only by its first ``count`` strategies."""
-        build = self.build
-        return Target(self.key, self.what, lambda scope: list(build(scope))[:count])
+    def roles_only(self) -> Target:
+        """The same target, found only by its accessible name (a menu entry, not a heading)."""
+        if isinstance(self.find, Look):
+            return replace(self, find=replace(self.find, max_rank=0))
+        return self
 
     def hint(self) -> str:
         return (
@@ -66,13 +105,31 @@ class Target:
 
 @dataclass(frozen=True)
 class Found:
-    locator: Locator  # the first visible match of one strategy, re-resolved on every use
+    locator: Locator  # what a person clicks (a label drawn over its hidden box), re-resolved
     frame: Frame
-    strategy: int  # index of the strategy that matched (-1: the [selectors] override)
+    strategy: int  # rank of the strategy that matched (-1: the [selectors] override)
+    how: str = ""  # the strategy's name ("name", "beside", "row", "override", …)
+    control: Locator | None = None  # the control itself, when it is not what is clicked
+    name: str = ""
+    checked: bool | None = None
 
     @property
     def page(self) -> Page:
         return self.frame.page
+
+    @property
+    def box(self) -> Locator:
+        """The control (its state, its value)."""
+        return self.control if self.control is not None else self.locator
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A visible control that may be the one meant, and the ``[selectors]`` line picking it."""
+
+    name: str
+    selector: str
+    score: float
 
 
 class Finder:
@@ -85,12 +142,24 @@ class Finder:
     """
 
     def __init__(
-        self, context: BrowserContext, selectors: Mapping[str, str], *, timeout_s: float
+        self,
+        context: BrowserContext,
+        selectors: Mapping[str, str],
+        *,
+        timeout_s: float,
+        learned: Mapping[str, str] | None = None,
     ) -> None:
         self.context = context
         self.selectors = dict(selectors)
         self.timeout_s = timeout_s
         self._login_expected = 0
+        # What found each control last time (key -> strategy), and this time.
+        self.learned: dict[str, str] = dict(learned or {})
+        self.used: dict[str, str] = {}
+        # key -> (what found it last time, what finds it now) when they differ.
+        self.changed: dict[str, tuple[str, str]] = {}
+        self.whats: dict[str, str] = {}
+        self.probes = 0  # round trips to the browser made to look for controls
 
     @contextmanager
     def login_expected(self) -> Iterator[None]:
@@ -142,29 +211,77 @@ class Finder:
         """The ``[selectors]`` value set for ``key``: every override site asks here."""
         return self.selectors.get(key) or None
 
-    def candidates(self, target: Target, scope: Scope) -> list[Locator]:
-        override = self.override(target.key)
-        if override:
-            return [scope.locator(override)]
-        return list(target.build(scope))
-
     # -- finding ---------------------------------------------------------------------------
 
     def locate(self, target: Target, frames: Sequence[Frame] | None = None) -> Found | None:
-        """One pass over the frames: the first visible match, in strategy order; no waiting."""
+        """One pass over the frames: the best visible match of the first frame having one."""
+        override = self.override(target.key)
         for frame in frames if frames is not None else self.frames():
             try:
                 if frame.is_detached():
                     continue
-                for index, candidate in enumerate(self.candidates(target, frame)):
-                    visible = candidate.filter(visible=True)
-                    if visible.count() > 0:
-                        strategy = -1 if self.override(target.key) else index
-                        return Found(visible.first, frame, strategy)
+                if override:
+                    found = self._by_selector(frame, override)
+                elif isinstance(target.find, Look):
+                    found = self._perceive(frame, target, target.find)
+                else:
+                    found = self._by_builder(frame, target.find)
             except PlaywrightError:
                 # Detached or navigating frame: it will be looked at again on the next pass.
                 continue
+            if found is not None:
+                self._note(target, found)
+                return found
         return None
+
+    def _by_selector(self, frame: Frame, selector: str) -> Found | None:
+        visible = frame.locator(selector).filter(visible=True)
+        self.probes += 1
+        return Found(visible.first, frame, -1, OVERRIDE) if visible.count() > 0 else None
+
+    def _by_builder(self, frame: Frame, build: Builder) -> Found | None:
+        """Locators tried as one union first (one round trip when none is there)."""
+        candidates = [c.filter(visible=True) for c in build(frame)]
+        if not candidates:
+            return None
+        self.probes += 1
+        if reduce(lambda a, b: a.or_(b), candidates).count() == 0:
+            return None
+        for index, candidate in enumerate(candidates):
+            self.probes += 1
+            if candidate.count() > 0:
+                return Found(candidate.first, frame, index, f"strategy-{index}")
+        return None
+
+    def _perceive(self, frame: Frame, target: Target, look: Look) -> Found | None:
+        prefer = self.learned.get(target.key)
+        self.probes += 1
+        result: Any = frame.evaluate(script("perceive"), look.args(prefer=prefer))
+        matches = result["found"]
+        if not matches:
+            return None
+        best = matches[0]
+        control = frame.locator(best["control"]) if best["control"] != best["css"] else None
+        return Found(
+            frame.locator(best["css"]),
+            frame,
+            int(best["rank"]),
+            str(best["how"]),
+            control,
+            str(best["name"]),
+            best["checked"],
+        )
+
+    def _note(self, target: Target, found: Found) -> None:
+        self.whats[target.key] = target.what
+        partial = isinstance(target.find, Look) and target.find.max_rank < Look.max_rank
+        if found.how == OVERRIDE or partial:
+            return  # a restricted search (roles only) says nothing about how it is found
+        before = self.learned.get(target.key)
+        if before and before != found.how and target.key not in self.changed:
+            self.changed[target.key] = (before, found.how)
+            log.warning("the portal changed", control=target.what, was=before, now=found.how)
+        self.used[target.key] = found.how
 
     def wait_a_little(self, target: Target, wait_ms: float) -> None:
         """Block until the target may have appeared in the top window, at most ``wait_ms``.
@@ -176,12 +293,47 @@ class Finder:
         if not pages:
             return
         frame = pages[0].main_frame
+        override = self.override(target.key)
         try:
-            candidates = self.candidates(target, frame)
+            if not override and isinstance(target.find, Look):
+                handle = frame.wait_for_function(
+                    f"(args) => ({script('perceive')})(args).found.length > 0",
+                    arg=target.find.args(),
+                    polling=100,
+                    timeout=max(wait_ms, 1.0),
+                )
+                handle.dispose()
+                return
+            candidates = [frame.locator(override)] if override else []
+            if not candidates and not isinstance(target.find, Look):
+                candidates = list(target.find(frame))
+            if not candidates:
+                return
             union = reduce(lambda a, b: a.or_(b), candidates)
             union.filter(visible=True).first.wait_for(state="attached", timeout=wait_ms)
         except PlaywrightError:
             return
+
+    def wait_for(
+        self,
+        target: Target,
+        *,
+        timeout_s: float | None = None,
+        frames: Callable[[], Sequence[Frame]] | None = None,
+    ) -> Found | None:
+        """Wait until ``target`` is visible somewhere; None after the timeout."""
+
+        def check() -> Found | None:
+            found = self.locate(target, frames() if frames else None)
+            if found is None:
+                self.check_session()
+            return found
+
+        return poll(
+            check,
+            timeout_s=self.timeout_s if timeout_s is None else timeout_s,
+            idle=lambda ms: self.wait_a_little(target, ms),
+        )
 
     def find(
         self,
@@ -191,22 +343,9 @@ class Finder:
         frames: Callable[[], Sequence[Frame]] | None = None,
     ) -> Found:
         """Wait until ``target`` is visible somewhere; ElementNotFoundError after the timeout."""
-
-        def check() -> Found | None:
-            found = self.locate(target, frames() if frames else None)
-            if found is None:
-                self.check_session()
-            return found
-
-        found = poll(
-            check,
-            timeout_s=self.timeout_s if timeout_s is None else timeout_s,
-            idle=lambda ms: self.wait_a_little(target, ms),
-        )
+        found = self.wait_for(target, timeout_s=timeout_s, frames=frames)
         if found is None:
-            raise ElementNotFoundError(
-                f"could not find {target.what} in any open window", hint=target.hint()
-            )
+            raise self.not_found(target)
         return found
 
     def present(self, target: Target) -> bool:
@@ -229,114 +368,98 @@ class Finder:
             poll(gone, timeout_s=self.timeout_s if timeout_s is None else timeout_s, idle=idle)
         )
 
+    # -- when it is not there --------------------------------------------------------------
 
-# -- strategies ------------------------------------------------------------------------------
+    def suggestions(self, target: Target, limit: int = 3) -> list[Suggestion]:
+        """Visible controls of the same kind whose words are nearest to the target's."""
+        look = target.find
+        if not isinstance(look, Look):
+            return []
+        wanted = [fold(label) for label in look.labels]
+        scored: dict[str, Suggestion] = {}
+        for frame in self.frames():
+            try:
+                result: Any = frame.evaluate(
+                    script("perceive"), replace(look, max_rank=99).args(suggest=True)
+                )
+            except PlaywrightError:
+                continue
+            for item in result["suggestions"]:
+                name = str(item["name"])
+                folded = fold(name)
+                score = max(difflib.SequenceMatcher(None, folded, w).ratio() for w in wanted)
+                if score < 0.45 or folded in scored:
+                    continue
+                scored[folded] = Suggestion(name, _selector_for(item), round(score, 2))
+        return sorted(scored.values(), key=lambda s: -s.score)[:limit]
+
+    def screen_loaded(self) -> bool:
+        """Every open window has finished loading (nothing more is on its way)."""
+        try:
+            return all(p.evaluate("() => document.readyState") == "complete" for p in self.pages())
+        except PlaywrightError:
+            return False
+
+    def not_found(
+        self, target: Target, *, where: str = "in any open window"
+    ) -> ElementNotFoundError:
+        """The error for a control that is not there, with what is there instead."""
+        message = f"could not find {target.what} {where}"
+        near = self.suggestions(target)
+        hint = target.hint()
+        if near:
+            listed = "; ".join(
+                f"“{s.name}” (`{target.key} = {_toml_string(s.selector)}`)" for s in near
+            )
+            message += f"; did you mean: {listed}"
+            hint = "if one of these is it, put its line under [selectors] in the config file"
+        error_class = ControlMissingError if self.screen_loaded() else ElementNotFoundError
+        return error_class(message, hint=hint)
 
 
-def by_roles(
-    scope: Scope, roles: Sequence[AriaRole], labels: Sequence[str], *, exact: bool = True
-) -> list[Locator]:
-    pattern = label_regex(*labels, exact=exact)
-    return [scope.get_by_role(role, name=pattern) for role in roles]
+def _selector_for(item: Mapping[str, Any]) -> str:
+    """A Playwright selector picking a suggested control: by role and name, else by place."""
+    role, name = str(item.get("role") or ""), str(item.get("name") or "")
+    if role in ("button", "link", "menuitem", "tab", "checkbox") and '"' not in name:
+        return f'role={role}[name="{name}"]'
+    return str(item["css"])
 
 
-def clickable(*labels: str, loose: bool = True, text: bool = True) -> Builder:
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# -- how a person finds each kind of control ---------------------------------------------------
+
+
+def clickable(*labels: str, loose: bool = True, text: bool = True) -> Look:
     """A button, link, menu item or tab by its name; then by visible text or title.
 
     ``loose`` also accepts the label inside a longer name ("✉ Trimite alerta"), after every
     exact match has been tried.
     """
-
-    def build(scope: Scope) -> list[Locator]:
-        roles: tuple[AriaRole, ...] = ("button", "link", "menuitem", "tab")
-        found = by_roles(scope, roles, labels, exact=True)
-        exact = label_regex(*labels, exact=True)
-        if text:
-            found.append(scope.get_by_text(exact))
-            found.append(scope.get_by_title(exact))
-        if loose:
-            found += by_roles(scope, ("button", "link", "menuitem"), labels, exact=False)
-        return found
-
-    return build
+    return Look("press", labels, loose=loose, text=text)
 
 
-# menu_entry's first strategies find entries by ARIA role; the later ones by bare text.
-ROLE_STRATEGIES = 4
+def menu_entry(*labels: str) -> Look:
+    """A menu entry: never a partial match (Alerte ≠ Istoric alerte), a link before a text."""
+    return Look("menu", labels, loose=False)
 
 
-def menu_entry(*labels: str) -> Builder:
-    """A menu entry: same as ``clickable`` but never a partial match (Alerte ≠ Istoric alerte)."""
-
-    def build(scope: Scope) -> list[Locator]:
-        roles: tuple[AriaRole, ...] = ("menuitem", "link", "button", "tab")
-        exact = label_regex(*labels, exact=True)
-        return [
-            *by_roles(scope, roles, labels, exact=True),
-            scope.get_by_role("listitem").filter(has_text=exact).get_by_text(exact),
-            scope.get_by_text(exact),
-        ]
-
-    return build
+def tab(*labels: str) -> Look:
+    return Look("tab", labels, loose=False)
 
 
-def checkbox(*labels: str) -> Builder:
-    """A checkbox by its label, wherever the label is.
+def checkbox(*labels: str) -> Look:
+    """A checkbox-like thing by its label, wherever the label is.
 
-    In order: a real label (``<label for>``, wrapping label, aria-label); the label text right
-    after (or before) the box as a bare text node or inline element; the label in the table
-    cell next to the box's cell.
+    In order: a real label (``<label for>``, wrapping label, aria-label, its own text for an
+    ARIA checkbox or a toggle button); the label right after the box; in the table cell next
+    to the box's cell; right before the box; drawn nearest to it on its line.
     """
-
-    def build(scope: Scope) -> list[Locator]:
-        pattern = label_regex(*labels)
-        box = "input[type=checkbox]"
-        text_is_label = xpath_folded_any(".", labels)
-        near = "following-sibling::node()[normalize-space(.) != ''][1]"
-        before = "preceding-sibling::node()[normalize-space(.) != ''][1]"
-        cell = f"(self::td or self::th) and {text_is_label}"
-        return [
-            scope.get_by_role("checkbox", name=pattern),
-            scope.get_by_label(pattern).and_(scope.locator(box)),
-            scope.locator(f"xpath=//input[@type='checkbox'][{near}[{text_is_label}]]"),
-            scope.locator(
-                f"xpath=//*[{cell}]/preceding-sibling::*[1]//input[@type='checkbox']"
-                f" | //*[{cell}]/following-sibling::*[1]//input[@type='checkbox']"
-            ),
-            scope.locator(f"xpath=//input[@type='checkbox'][{before}[{text_is_label}]]"),
-            # A box drawn by CSS over a hidden input: its label is what a person clicks.
-            scope.locator("label:has(input[type=checkbox]), label[for]").filter(
-                has_text=label_regex(*labels, exact=True)
-            ),
-        ]
-
-    return build
+    return Look("check", labels)
 
 
-def close_controls(kind: Literal["x", "close", "cancel"]) -> Callable[[Locator], list[Locator]]:
-    """Controls that close a window, inside ``container``: the X, a Close word, or Renunț."""
-    words = {
-        "x": CLOSE_WORDS[:5],
-        "close": CLOSE_WORDS[5:],
-        "cancel": CANCEL_WORDS,
-    }[kind]
-
-    def build(container: Locator) -> list[Locator]:
-        exact = label_regex(*words, exact=True)
-        found = [
-            container.get_by_role("button", name=exact),
-            container.get_by_role("link", name=exact),
-            container.get_by_title(exact),
-        ]
-        if kind == "x":
-            # An X drawn as a bare span or image: by its text, its aria-label or its alt text.
-            found += [
-                container.get_by_label(label_regex("close", "inchide", exact=True)),
-                container.get_by_alt_text(label_regex("close", "inchide", "x", exact=True)),
-                container.get_by_text(exact),
-            ]
-        else:
-            found.append(container.get_by_text(exact))
-        return found
-
-    return build
+def text_box(*labels: str, near: str | None = None, nth: int = 0) -> Look:
+    """A text box labelled by ``labels`` (label, placeholder), else the nth one after ``near``."""
+    return Look("type", labels, near=near, nth=nth)

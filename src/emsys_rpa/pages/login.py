@@ -8,15 +8,22 @@ login form) and by the page's error text — not by one fixed message.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
+from typing import Any
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from pydantic import SecretStr
 
-from emsys_rpa.errors import AccountLockedError, LoginRejectedError, PortalUnreachableError
+from emsys_rpa.errors import (
+    AccountLockedError,
+    LoginRejectedError,
+    NotThePortalError,
+    PortalUnreachableError,
+)
 from emsys_rpa.pages.locate import TEXT_INPUT, Finder, Scope, Target, clickable
 from emsys_rpa.pages.secret_input import fill_secret
 from emsys_rpa.pages.wait import poll
@@ -58,6 +65,23 @@ _REFUSED = re.compile(
 _LOCKED = re.compile(r"blocat|locked|dezactivat|suspendat|disabled")
 
 
+# Once a page has finished loading, how long its login form may take to be drawn by script.
+_FORM_GRACE_S = 2.0
+_SINCE_LOAD = """() => document.readyState === 'complete'
+  ? (performance.now() - (performance.getEntriesByType('navigation')[0] || {loadEventEnd: 0})
+      .loadEventEnd) / 1000
+  : null"""
+
+
+def _loaded_for(page: Page) -> float | None:
+    """Seconds since the page finished loading; None while it is still loading."""
+    try:
+        value: Any = page.evaluate(_SINCE_LOAD)
+    except PlaywrightError:
+        return None
+    return float(value) if value is not None else None
+
+
 def _password_field(scope: Scope) -> list[Locator]:
     return [scope.locator("input[type=password]")]
 
@@ -77,8 +101,10 @@ def _user_field(scope: Scope) -> list[Locator]:
 
 def _submit(scope: Scope) -> list[Locator]:
     form = scope.locator("form").filter(has=scope.locator("input[type=password]"))
+    exact = label_regex(*SUBMIT_LABELS, exact=True)
     return [
-        *clickable(*SUBMIT_LABELS, text=False)(scope),
+        scope.get_by_role("button", name=exact),
+        scope.get_by_role("link", name=exact),
         form.locator("[type=submit]"),
         form.get_by_role("button"),
     ]
@@ -108,12 +134,14 @@ class LoginPage:
         *,
         timeout_s: float,
         server_error: Callable[[], bool] = lambda: False,
+        status: Callable[[], int | None] = lambda: None,
     ) -> None:
         self.finder = finder
         self.page = page
         self.timeout_s = timeout_s
         # Does the window show a 5xx error page? (the session tracks document statuses)
         self.server_error = server_error
+        self.status = status
 
     def is_shown(self) -> bool:
         """The login form is on screen (at start, or because the session expired)."""
@@ -128,6 +156,7 @@ class LoginPage:
         form comes back instead. Never retried by the caller: portals lock accounts.
         """
         with self.finder.login_expected():
+            self.await_form()
             frames = self.page.frames
             user = self.finder.find(USERNAME, frames=lambda: frames)
             user.locator.fill(username)
@@ -145,6 +174,47 @@ class LoginPage:
                     scrub(f"could not submit the login form: {exc}", password)
                 ) from None
             self._await_outcome(password, signed_in=signed_in, timeout_s=timeout_s)
+
+    def await_form(self) -> None:
+        """Wait for the login form; NotThePortalError if the page is something else.
+
+        A 4xx answer, or a page that has finished loading and still shows no password field a
+        moment later, is not the portal's login page: the configured address is wrong, and
+        the selectors are not to blame.
+        """
+        status = self.status()
+        if status is not None and 400 <= status < 500:
+            raise self._not_the_portal(status)
+
+        def form_or_verdict() -> bool | None:
+            if self.is_shown():
+                return True
+            loaded = _loaded_for(self.page)
+            if loaded is not None and loaded >= _FORM_GRACE_S:
+                return False
+            return None
+
+        def idle(wait_ms: float) -> None:
+            with contextlib.suppress(PlaywrightError):
+                self.page.locator("input[type=password]").first.wait_for(
+                    state="visible", timeout=wait_ms
+                )
+
+        if poll(form_or_verdict, timeout_s=self.timeout_s, idle=idle) is False:
+            raise self._not_the_portal(status)
+
+    def _not_the_portal(self, status: int | None) -> NotThePortalError:
+        try:
+            title = " ".join(self.page.title().split())[:120]
+        except PlaywrightError:
+            title = ""
+        said = [f"HTTP {status}" if status is not None else "", f"title “{title}”" if title else ""]
+        facts = ", ".join(x for x in said if x) or "no title"
+        return NotThePortalError(
+            f"the page at {self.page.url} does not look like the EMSYS login page "
+            f"({facts}; no password field)",
+            hint="check portal.url: it must be the address of the portal's login page",
+        )
 
     def _await_outcome(self, password: SecretStr, *, signed_in: Target, timeout_s: float) -> None:
         def signed_in_now() -> bool | None:

@@ -12,8 +12,7 @@ from contextlib import suppress
 import structlog
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.errors import ElementNotFoundError
-from emsys_rpa.pages.locate import ROLE_STRATEGIES, Finder, Target, menu_entry
+from emsys_rpa.pages.locate import Finder, Target, menu_entry
 
 log = structlog.get_logger("emsys_rpa.pages.menu")
 
@@ -45,37 +44,27 @@ def open_menu(finder: Finder, path: Sequence[Target], *, arrived: Target) -> Non
     """Walk ``path`` and wait for ``arrived``; a second walk if the first click led nowhere."""
     for attempt in (1, 2):
         _walk(finder, path, force_expand=attempt > 1)
-        try:
-            finder.find(arrived)
-            return
-        except ElementNotFoundError:
-            if attempt == 2:
-                raise
+        if attempt == 1:
+            if finder.wait_for(arrived) is not None:
+                return
             log.info("menu: screen did not open, walking the menu again", target=arrived.what)
-
-
-def _as_entry(entry: Target) -> Target:
-    """The entry as a menu entry (a link, menu item…), not a heading that has its text."""
-    return entry.first_strategies(ROLE_STRATEGIES)
+        else:
+            finder.find(arrived)
 
 
 def _walk(finder: Finder, path: Sequence[Target], *, force_expand: bool) -> None:
     for index, entry in enumerate(path):
         following = path[index + 1] if index + 1 < len(path) else None
-        if following is not None and not force_expand and finder.present(_as_entry(following)):
+        if following is not None and not force_expand and finder.present(following.roles_only()):
             continue  # the submenu is already open (or always visible)
         if following is None:
-            try:
-                found = finder.find(_as_entry(entry), timeout_s=_REVEAL_S)
-            except ElementNotFoundError:
-                found = finder.find(entry)  # a menu drawn without links: by its text
+            # A menu drawn without links is clicked by its text.
+            found = finder.wait_for(entry.roles_only(), timeout_s=_REVEAL_S) or finder.find(entry)
             log.info("menu", click=entry.what)
             found.locator.click()
             return
         found = finder.find(entry)
         with suppress(PlaywrightError):
             found.locator.hover()
-        try:
-            finder.find(_as_entry(following), timeout_s=_REVEAL_S)
-        except ElementNotFoundError:
+        if finder.wait_for(following.roles_only(), timeout_s=_REVEAL_S) is None:
             found.locator.click()

@@ -8,6 +8,7 @@ box's text is read, then OK pressed), or a success sentence shown without any bu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -86,6 +87,7 @@ def await_message(
     *,
     timeout_s: float,
     page_text: bool = True,
+    on_shown: Callable[[], None] = lambda: None,
 ) -> InfoMessage | None:
     """Wait for the information message that follows the click made after ``mark``.
 
@@ -94,7 +96,7 @@ def await_message(
     Returns None if nothing recognisable appeared within ``timeout_s``, or if the login form
     came back meanwhile (the session expired: no message is coming, and only the history can
     tell whether the click counted). The caller then cannot tell whether the portal scheduled
-    the job.
+    the job. ``on_shown`` runs while an HTML message is on screen, before OK is pressed.
     """
 
     def check() -> InfoMessage | None:
@@ -104,11 +106,13 @@ def await_message(
                 return InfoMessage(seen.message, "dialog", judge(seen.message))
         found = finder.locate(MESSAGE_OK)
         if found is not None:
+            on_shown()
             return _acknowledge(finder, found.locator)
         found = finder.locate(MESSAGE_TEXT) if page_text else None
         # A box shows its sentence and its OK together: a sentence with an OK beside it is a
         # box that appeared between the two looks; its OK is pressed on the next pass.
         if found is not None and not finder.present(MESSAGE_OK):
+            on_shown()
             text = scrub_text(found.locator.inner_text())
             log.info("information message", via="page", text=text)
             return InfoMessage(text, "page", judge(text))

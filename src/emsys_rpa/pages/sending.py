@@ -13,18 +13,40 @@ from dataclasses import dataclass
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect
 
-from emsys_rpa.errors import ElementNotFoundError, OutcomeUnknownError
+from emsys_rpa.errors import (
+    ControlNotOperableError,
+    ElementNotFoundError,
+    OutcomeUnknownError,
+    PortalAnswerError,
+)
+from emsys_rpa.pages.answer import Answer
 from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages.locate import Finder, Found, Target, clickable
 from emsys_rpa.pages.menu import open_menu
 from emsys_rpa.pages.message import MESSAGE_TEXT, InfoMessage, await_message
+from emsys_rpa.pages.operate import click, explain
 from emsys_rpa.pages.wait import poll
 from emsys_rpa.pages.windows import AFTER_SEND, CANCEL_FIRST, Windows
 from emsys_rpa.redaction import error_line
 
 log = structlog.get_logger("emsys_rpa.pages.sending")
+
+# A click that did not tick Fundal within this long: try the other part (box or label).
+_TRY_S = 2.5
+_TICKED_JS = """(e) => e.isConnected && (e.tagName === 'INPUT' ? e.checked
+  : e.control ? e.control.checked
+  : (e.getAttribute('aria-checked') || e.getAttribute('aria-pressed') || '') === 'true')"""
+
+
+def is_ticked(found: Found) -> bool:
+    """The box shows ticked (checked, aria-checked or aria-pressed)."""
+    if found.checked is not None:
+        return found.checked
+    try:
+        return bool(found.box.evaluate(_TICKED_JS))
+    except PlaywrightError:
+        return False
 
 
 HISTORY_REFRESH = Target(
@@ -77,39 +99,61 @@ class SendingScreen:
         self._click_then_expect(self.screen.configure, self.screen.windows[0])
 
     def tick_background(self) -> None:
-        """Tick Fundal (leave it ticked if it already is) and wait until it shows ticked."""
+        """Tick Fundal (leave it ticked if it already is) and wait until it shows ticked.
+
+        A person clicks what they see: the box, or the label drawn over a hidden one. If that
+        click does not tick it, the other one is tried; the effect is checked, not assumed.
+        """
         target = self.screen.background
         found = self.finder.find(target)
-        if found.locator.is_checked():
+        if is_ticked(found):
             log.info("already ticked", control=target.what)
             return
-        found.locator.click()
+        tries = [found.locator] + ([found.control] if found.control is not None else [])
+        for index, clickable_part in enumerate(tries):
+            last = index == len(tries) - 1
+            try:
+                click(clickable_part, target.what)
+            except ControlNotOperableError:
+                if last:
+                    raise
+                continue
+            timeout = self.finder.timeout_s if last else min(self.finder.timeout_s, _TRY_S)
+            if self._wait_ticked(target, timeout):
+                log.info("ticked", control=target.what, how=found.how)
+                return
+            log.info("not ticked by that click", control=target.what, attempt=index + 1)
+        raise ElementNotFoundError(
+            f"{target.what} does not show as ticked after clicking it", hint=target.hint()
+        )
+
+    def _wait_ticked(self, target: Target, timeout_s: float) -> bool:
         # Re-found on every pass: the click may have reloaded the page (postback).
         current: list[Found] = []
 
         def ticked() -> bool | None:
             located = self.finder.locate(target)
             current[:] = [located] if located is not None else []
-            try:
-                return True if located is not None and located.locator.is_checked() else None
-            except PlaywrightError:
-                return None
+            return True if located is not None and is_ticked(located) else None
 
         def idle(wait_ms: float) -> None:
             if not current:
                 self.finder.wait_a_little(target, wait_ms)
                 return
-            with suppress(AssertionError, PlaywrightError):
-                expect(current[0].locator).to_be_checked(timeout=wait_ms)
+            with suppress(PlaywrightError):
+                handle = current[0].box.element_handle(timeout=wait_ms)
+                current[0].frame.wait_for_function(
+                    _TICKED_JS, arg=handle, polling=100, timeout=wait_ms
+                )
 
-        if not poll(ticked, timeout_s=self.finder.timeout_s, idle=idle):
-            raise ElementNotFoundError(
-                f"{target.what} does not show as ticked after clicking it", hint=target.hint()
-            )
-        log.info("ticked", control=target.what)
+        return bool(poll(ticked, timeout_s=timeout_s, idle=idle))
 
     def send(
-        self, *, message_timeout_s: float, before_click: Callable[[], None] = lambda: None
+        self,
+        *,
+        message_timeout_s: float,
+        before_click: Callable[[], None] = lambda: None,
+        on_shown: Callable[[], None] = lambda: None,
     ) -> InfoMessage | None:
         """Press Trimite — once, whatever happens — and wait for the information message.
 
@@ -120,8 +164,19 @@ class SendingScreen:
         Raises OutcomeUnknownError if the click itself failed half-way. Returns None if no
         message appeared: the caller must then treat the outcome as unknown until the history
         says otherwise. A confirm() asking "are you sure?" is accepted exactly once.
+        ``on_shown`` runs while the message is on screen, before its OK is pressed (the moment
+        for the confirmation screenshot).
         """
         found = self.finder.find(self.screen.send)
+        # Can it be clicked at all (not covered, not disabled)? Asked without clicking, so that
+        # a button that cannot be pressed fails the task before any intent is recorded.
+        try:
+            found.locator.click(trial=True)
+        except PlaywrightError as exc:
+            raise ControlNotOperableError(
+                f"could not press {self.screen.send.what}: {explain(exc)}",
+                hint="nothing was pressed; look at the snapshot kept in the run folder",
+            ) from None
         # A success sentence already on screen (an earlier run's) is not this send's answer.
         stale_text = self.finder.present(MESSAGE_TEXT)
         mark = self.dialogs.mark()
@@ -141,6 +196,7 @@ class SendingScreen:
                 mark,
                 timeout_s=message_timeout_s,
                 page_text=not stale_text,
+                on_shown=on_shown,
             )
 
     def close_windows(self, *, cancel: bool = False) -> None:
@@ -153,18 +209,37 @@ class SendingScreen:
     def open_history(self) -> None:
         """Show the history tab (clicking it again refreshes it on most portals)."""
         found = self.finder.find(self.screen.history_tab)
-        found.locator.click()
+        click(found.locator, self.screen.history_tab.what)
 
     def refresh_history(self) -> bool:
         """Press the history's own refresh button, if it has one; True if pressed."""
         found = self.finder.locate(HISTORY_REFRESH)
         if found is None:
             return False
-        found.locator.click()
+        click(found.locator, HISTORY_REFRESH.what)
         return True
 
     def _click_then_expect(self, control: Target, expected: Target) -> None:
-        found = self.finder.find(control)
-        log.info("pressing", control=control.what)
-        found.locator.click()
-        self.finder.find(expected)
+        press_then_expect(self.finder, self.dialogs, control, expected)
+
+
+def press_then_expect(
+    finder: Finder, dialogs: DialogKeeper, control: Target, expected: Target
+) -> Found:
+    """Press ``control`` and wait for ``expected``; if it does not come, the portal's answer
+    (a validation message, a red label, an alert's text) is the reason given."""
+    found = finder.find(control)
+    answer = Answer(finder, dialogs)
+    log.info("pressing", control=control.what)
+    click(found.locator, control.what)
+    shown = finder.wait_for(expected)
+    if shown is not None:
+        return shown
+    said = answer.read()
+    if said:
+        raise PortalAnswerError(
+            f"after pressing {control.what}, the portal answered: “{said}” "
+            f"({expected.what} did not appear)",
+            hint="correct what the portal complains about, then run again",
+        )
+    raise finder.not_found(expected, where=f"after pressing {control.what}")

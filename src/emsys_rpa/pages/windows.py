@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
@@ -20,7 +20,9 @@ from playwright.sync_api import Frame, Locator, Page
 
 from emsys_rpa.errors import ElementNotFoundError
 from emsys_rpa.pages.dialogs import DialogKeeper
-from emsys_rpa.pages.locate import Finder, Found, Target, close_controls
+from emsys_rpa.pages.inpage import element_script
+from emsys_rpa.pages.locate import Finder, Found, Target
+from emsys_rpa.textmatch import CANCEL_WORDS, CLOSE_WORDS
 
 log = structlog.get_logger("emsys_rpa.pages.windows")
 
@@ -28,65 +30,38 @@ CloseKind = Literal["x", "close", "cancel"]
 AFTER_SEND: tuple[CloseKind, ...] = ("x", "close", "cancel")
 CANCEL_FIRST: tuple[CloseKind, ...] = ("cancel", "x", "close")
 
-# Is this element drawn as a window? Evaluated in the page for each ancestor, innermost first.
-_LOOKS_LIKE_WINDOW = """(e) => {
-  const role = (e.getAttribute('role') || '').toLowerCase();
-  if (role === 'dialog' || role === 'alertdialog' || e.tagName === 'DIALOG') return true;
-  if ((e.getAttribute('aria-modal') || '') === 'true') return true;
-  if (e === document.body || e === document.documentElement) return false;
-  const style = getComputedStyle(e);
-  if (style.position !== 'fixed' && style.position !== 'absolute') return false;
-  const box = e.getBoundingClientRect();
-  return box.width >= 120 && box.height >= 60;
-}"""
-
+_WORDS: dict[CloseKind, tuple[str, ...]] = {
+    "x": (*CLOSE_WORDS[:5], "close", "inchide"),
+    "close": CLOSE_WORDS[5:],
+    "cancel": CANCEL_WORDS,
+}
 _FRAME_INDEX = "(e) => Array.from(e.ownerDocument.querySelectorAll('iframe, frame')).indexOf(e)"
 
 
 @dataclass(frozen=True)
 class _Level:
-    """An element enclosing the anchor, and the frame it lives in."""
+    """Where to start looking: an element and the frame it lives in."""
 
-    container: Locator
+    start: Locator
     frame: Frame
-    window_like: bool
 
 
-def _ancestors(element: Locator, frame: Frame) -> list[_Level]:
-    """The element's ancestors, innermost first, in its frame and then in the parent frames."""
-    levels: list[_Level] = []
-    current_element, current_frame = element, frame
-    while True:
-        chain = current_element.locator("xpath=ancestor::*")
-        count = chain.count()
-        for index in reversed(range(count)):
-            node = chain.nth(index)
-            tag = node.evaluate("e => e.tagName")
-            if tag in ("HTML",):
-                continue
-            levels.append(_Level(node, current_frame, bool(node.evaluate(_LOOKS_LIKE_WINDOW))))
-        parent = current_frame.parent_frame
-        if parent is None:
-            return levels
-        handle = current_frame.frame_element()
+def _outwards(element: Locator, frame: Frame) -> list[_Level]:
+    """The anchor, then the frame element holding its frame, and so on up to the window."""
+    levels = [_Level(element, frame)]
+    current = frame
+    while current.parent_frame is not None:
+        handle = current.frame_element()
         try:
             position = int(handle.evaluate(_FRAME_INDEX))
         finally:
             handle.dispose()
         if position < 0:
-            return levels
-        current_element = parent.locator("iframe, frame").nth(position)
-        current_frame = parent
-        levels.append(_Level(current_element, parent, False))
-
-
-def _first_control(container: Locator, order: Sequence[CloseKind]) -> Locator | None:
-    for kind in order:
-        for candidate in close_controls(kind)(container):
-            visible = candidate.filter(visible=True)
-            if visible.count() > 0:
-                return visible.first
-    return None
+            break
+        parent = current.parent_frame
+        levels.append(_Level(parent.locator("iframe, frame").nth(position), parent))
+        current = parent
+    return levels
 
 
 class Windows:
@@ -133,26 +108,43 @@ class Windows:
             )
 
     def _close_control(self, found: Found, order: Sequence[CloseKind]) -> Locator | None:
+        """The close control of the window holding ``found``, in a few in-page passes: the
+        innermost element drawn as a window (in the anchor's frame, then around the frame),
+        else the nearest close control."""
         override = self.finder.override("window_close")
-        levels = _ancestors(found.locator, found.frame)
         if override:
+            return self._override_control(found, override)
+        args: dict[str, Any] = {"order": list(order), "words": {k: _WORDS[k] for k in order}}
+        levels = _outwards(found.locator, found.frame)
+        for mode in ("window", "nearest"):
             for level in levels:
-                match = level.container.locator(override).filter(visible=True)
+                answer = self._ask(level.start, {**args, "mode": mode})
+                if answer is None:
+                    continue
+                if answer["css"]:
+                    log.info("close control", kind=answer["kind"], window=answer["window"])
+                    return level.frame.locator(answer["css"])
+                if mode == "window" and answer["window"] and level.frame is not found.frame:
+                    # The window around an iframe without its own X: look inside the frame.
+                    inner = self._ask(found.frame.locator("body"), {**args, "mode": "inside"})
+                    if inner is not None and inner["css"]:
+                        return found.frame.locator(inner["css"])
+        return None
+
+    def _ask(self, start: Locator, args: dict[str, Any]) -> dict[str, Any] | None:
+        self.finder.probes += 1
+        try:
+            answer: Any = start.evaluate(element_script("closer"), args)
+        except PlaywrightError:
+            return None
+        return dict(answer) if answer else None
+
+    def _override_control(self, found: Found, selector: str) -> Locator | None:
+        """``window_close`` from [selectors]: the match nearest to the anchor, outwards."""
+        for level in _outwards(found.locator, found.frame):
+            chain = level.start.locator("xpath=ancestor::*")
+            for index in reversed(range(chain.count())):
+                match = chain.nth(index).locator(selector).filter(visible=True)
                 if match.count() > 0:
                     return match.first
-        window_levels = [lvl for lvl in levels if lvl.window_like]
-        for level in window_levels:
-            control = _first_control(level.container, order)
-            if control is not None:
-                return control
-            if found.frame is not level.frame:
-                # The window around an iframe without its own X: look inside the frame.
-                inner = _first_control(found.frame.locator("body"), order)
-                if inner is not None:
-                    return inner
-        # Nothing drawn as a window (a popup page, or a plain form): the nearest close control.
-        for level in levels:
-            control = _first_control(level.container, order)
-            if control is not None:
-                return control
         return None
