@@ -16,13 +16,13 @@ def _double_click() -> None:
 
     original = SendingScreen.send
 
-    def send(self: SendingScreen, *, message_timeout_s: float, before_click: Any = None) -> Any:
+    def send(self: SendingScreen, *, before_click: Any = None, **kwargs: Any) -> Any:
         def and_once_more() -> None:
             if before_click is not None:
                 before_click()
             self.finder.find(self.screen.send).locator.dblclick(no_wait_after=True)
 
-        return original(self, message_timeout_s=message_timeout_s, before_click=and_once_more)
+        return original(self, before_click=and_once_more, **kwargs)
 
     SendingScreen.send = send  # type: ignore[method-assign]
 

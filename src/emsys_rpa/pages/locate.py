@@ -19,17 +19,24 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import reduce
+from http import HTTPStatus
 from typing import Any, Literal
 
 import structlog
-from playwright.sync_api import BrowserContext, Frame, Locator, Page
+from playwright.sync_api import BrowserContext, Frame, Locator, Page, Response
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.errors import ControlMissingError, ElementNotFoundError, SessionExpiredError
+from emsys_rpa.errors import (
+    ControlMissingError,
+    ElementNotFoundError,
+    PortalUnreachableError,
+    SessionExpiredError,
+)
 from emsys_rpa.pages.inpage import script
 from emsys_rpa.pages.wait import poll
 from emsys_rpa.textmatch import fold
@@ -132,6 +139,23 @@ class Suggestion:
     score: float
 
 
+@dataclass(frozen=True)
+class ServerError:
+    """A 5xx answer from the portal, as the browser received it."""
+
+    status: int
+    url: str
+    document: bool  # a whole page or frame (not an AJAX call)
+    at: float  # time.monotonic()
+
+    def describe(self) -> str:
+        try:
+            phrase = f" {HTTPStatus(self.status).phrase}"
+        except ValueError:
+            phrase = ""
+        return f"{self.status}{phrase} at {self.url}"
+
+
 class Finder:
     """Looks for targets across the context's windows and frames, waiting on conditions.
 
@@ -160,6 +184,40 @@ class Finder:
         self.changed: dict[str, tuple[str, str]] = {}
         self.whats: dict[str, str] = {}
         self.probes = 0  # round trips to the browser made to look for controls
+        # The portal's latest 5xx answer since a control was last found: a window showing an
+        # error page lacks every control, and that is the server's fault, worth another try.
+        self._server_error: ServerError | None = None
+        context.on("response", self._note_response)
+
+    def _note_response(self, response: Response) -> None:
+        if response.status >= 500:
+            self._server_error = ServerError(
+                status=response.status,
+                url=response.url,
+                document=response.request.resource_type == "document",
+                at=time.monotonic(),
+            )
+
+    def server_error(
+        self, *, since: float = 0.0, documents_only: bool = False
+    ) -> ServerError | None:
+        """The portal's latest 5xx answer (a page, a frame or an AJAX call) since ``since``
+        (``time.monotonic()``) and since a control was last found; None if there was none."""
+        error = self._server_error
+        if error is None or error.at < since or (documents_only and not error.document):
+            return None
+        return error
+
+    def server_error_exception(self, doing: str) -> PortalUnreachableError | None:
+        """The transient error to raise instead of "not found" when the portal answered 5xx."""
+        error = self.server_error()
+        if error is None:
+            return None
+        return PortalUnreachableError(
+            f"{doing}, the portal answered {error.describe()}",
+            hint="the portal is down or overloaded; the step starts again from the portal's "
+            "start page, and if it keeps failing, try again later",
+        )
 
     @contextmanager
     def login_expected(self) -> Iterator[None]:
@@ -323,11 +381,18 @@ class Finder:
     ) -> Found | None:
         """Wait until ``target`` is visible somewhere; None after the timeout."""
 
+        started = time.monotonic()
+
         def check() -> Found | None:
             found = self.locate(target, frames() if frames else None)
-            if found is None:
-                self.check_session()
-            return found
+            if found is not None:
+                self._server_error = None
+                return found
+            self.check_session()
+            if self.server_error(since=started, documents_only=True) is not None:
+                # A window was replaced by an error page: what is awaited cannot come.
+                raise self.not_found(target)
+            return None
 
         return poll(
             check,
@@ -402,8 +467,11 @@ class Finder:
 
     def not_found(
         self, target: Target, *, where: str = "in any open window"
-    ) -> ElementNotFoundError:
+    ) -> ElementNotFoundError | PortalUnreachableError:
         """The error for a control that is not there, with what is there instead."""
+        transient = self.server_error_exception(f"looking for {target.what}")
+        if transient is not None:
+            return transient
         message = f"could not find {target.what} {where}"
         near = self.suggestions(target)
         hint = target.hint()

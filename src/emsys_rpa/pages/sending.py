@@ -235,6 +235,9 @@ def press_then_expect(
     shown = finder.wait_for(expected)
     if shown is not None:
         return shown
+    transient = finder.server_error_exception(f"after pressing {control.what}")
+    if transient is not None:
+        raise transient
     said = answer.read()
     if said:
         raise PortalAnswerError(

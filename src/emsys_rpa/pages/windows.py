@@ -114,7 +114,11 @@ class Windows:
         override = self.finder.override("window_close")
         if override:
             return self._override_control(found, override)
-        args: dict[str, Any] = {"order": list(order), "words": {k: _WORDS[k] for k in order}}
+        args: dict[str, Any] = {
+            "order": list(order),
+            "words": {k: _WORDS[k] for k in order},
+            "symbols": CLOSE_WORDS[:5],
+        }
         levels = _outwards(found.locator, found.frame)
         for mode in ("window", "nearest"):
             for level in levels:

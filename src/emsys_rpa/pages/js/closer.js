@@ -16,6 +16,7 @@ const looksLikeWindow = e => {
 };
 const wanted = {};
 for (const kind of args.order) wanted[kind] = args.words[kind].map(norm);
+const symbols = (args.symbols || []).map(norm);
 const SAYS = PRESSABLE + ', [title], [aria-label], img[alt], span, div, td, b, i';
 // A close control of `kind` inside `container`, what a person would press.
 const closeIn = (container, kind) => {
@@ -26,9 +27,14 @@ const closeIn = (container, kind) => {
     if (!shown(target)) continue;
     const said = [c.getAttribute('title'), c.getAttribute('aria-label'),
       c.tagName === 'IMG' ? c.getAttribute('alt') : null];
-    // Its own text only for a control, or a bare word (an X drawn as a span).
-    if (c.matches(PRESSABLE) || !c.children.length) said.push(nameOf(c));
     if (said.some(s => s && words.includes(norm(s)))) return target;
+    // Its own text only for a control, or a bare word (an X drawn as a span). An X says
+    // "Închide" in its title, not on its face: a button reading Închide is the "close" kind.
+    if (c.matches(PRESSABLE) || !c.children.length) {
+      const text = norm(nameOf(c));
+      const faces = kind === 'x' ? symbols : words;
+      if (text && faces.includes(text)) return target;
+    }
   }
   return null;
 };
