@@ -193,7 +193,9 @@ def is_failed_status(status: str | None) -> bool:
     return bool(status) and bool(_FAILED_STATUS.search(fold(status or "")))
 
 
-def undated_failures(rows: Sequence[HistoryRow], since: datetime) -> tuple[list[HistoryRow], int]:
+def undated_failures(
+    rows: Sequence[HistoryRow], since: datetime, order: Order = Order.UNKNOWN
+) -> tuple[list[HistoryRow], int]:
     """Failed rows without a send date, placed by their position in a grid sorted by send time.
 
     A portal may leave the send-date cell of a row that failed empty; the row still sits in the
@@ -204,9 +206,14 @@ def undated_failures(rows: Sequence[HistoryRow], since: datetime) -> tuple[list[
     Returns the undated failed rows proven new that way, and how many undated failed rows sit at
     the grid's newest end above a dated row that is old: those only a change between two
     readings can prove new (an earlier run's failures can sit there too). Without a readable
-    order (fewer than two distinct dates) nothing is counted.
+    order (fewer than two distinct dates on the page, and ``order`` unknown) nothing is
+    counted.
     """
-    order = detect_order([r.sent_at for r in rows if r.sent_at is not None])
+    # The page's own dates decide its order; when they cannot (this job's rows, all written
+    # within the minute), the order the grid showed elsewhere in the same reading does.
+    seen = detect_order([r.sent_at for r in rows if r.sent_at is not None])
+    if seen is not Order.UNKNOWN:
+        order = seen
     if order is Order.UNKNOWN:
         return [], 0
     newest_first = list(rows) if order is Order.NEWEST_FIRST else list(reversed(rows))
@@ -224,7 +231,10 @@ def undated_failures(rows: Sequence[HistoryRow], since: datetime) -> tuple[list[
         if new:
             proven += pending
         pending = []
-    return proven, at_newest_end or 0
+    if at_newest_end is None:
+        # No dated row at all: the whole page is undated failures at the grid's newest end.
+        at_newest_end = len(pending)
+    return proven, at_newest_end
 
 
 @dataclass
@@ -240,8 +250,9 @@ class Tally:
     failed_at_newest_end: int = 0
     _pages: int = 0
 
-    def add(self, rows: Sequence[HistoryRow], since: datetime) -> int:
-        """Count the new rows of one page; return how many there were."""
+    def add(self, rows: Sequence[HistoryRow], since: datetime, order: Order = Order.UNKNOWN) -> int:
+        """Count the new rows of one page (``order``: the grid's, if known from the reading);
+        return how many there were."""
         new = [r for r in rows if is_new(r, since)]
         for row in new:
             assert row.sent_at is not None
@@ -253,7 +264,7 @@ class Tally:
                 self.last_sent_at = sent
             if row.status:
                 self.statuses[row.status] += 1
-        placed, at_end = undated_failures(rows, since)
+        placed, at_end = undated_failures(rows, since, order)
         self.rows_seen += len(placed)
         for row in placed:
             self.statuses[row.status or "?"] += 1

@@ -11,10 +11,12 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 from emsys_rpa.errors import ExitStatus
 from emsys_rpa.redaction import redactor
@@ -110,6 +112,9 @@ def _step_status(status: StepStatus) -> str:
 
 
 def _environment() -> Environment:
+    # jinja2 loads only when a report is written, not for every command's start-up.
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(
         loader=PackageLoader("emsys_rpa", "templates"),
         autoescape=True,

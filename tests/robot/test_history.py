@@ -150,6 +150,28 @@ def test_undated_failed_rows_are_placed_by_position(
     assert (len(placed), end) == (new, at_end)
 
 
+def test_the_order_known_from_the_reading_places_failures_on_a_page_of_one_minute() -> None:
+    # This job's rows, written within the minute, on the last page of an oldest-first grid:
+    # the page alone shows no order; the order read on the grid's first page does.
+    page = parse_grid(
+        HEADERS,
+        _grid(("28/11/2026 14:16", SENT), ("", ERROR), ("28/11/2026 14:16", SENT), ("", ERROR)),
+        TZ,
+    )
+    assert undated_failures(page.rows, at(SINCE)) == ([], 0)
+    placed, end = undated_failures(page.rows, at(SINCE), Order.OLDEST_FIRST)
+    # Both are newer than a new dated row (the bottom is the newest end): both are new.
+    assert (len(placed), end) == (2, 0)
+    tally = Tally()
+    assert tally.add(page.rows, at(SINCE), Order.OLDEST_FIRST) == 4
+    assert dict(tally.statuses) == {SENT: 2, ERROR: 2}
+
+
+def test_a_page_of_undated_failures_only_is_all_at_the_newest_end() -> None:
+    page = parse_grid(HEADERS, _grid(("", ERROR), ("", ERROR), ("", ERROR)), TZ)
+    assert undated_failures(page.rows, at(SINCE), Order.OLDEST_FIRST) == ([], 3)
+
+
 def test_the_tally_counts_placed_failures_as_new_failed_rows() -> None:
     page = parse_grid(
         HEADERS,

@@ -22,23 +22,9 @@ from .tls_listener import untrusted_tls_listener
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# Cells that show a robot bug not fixed here (the fix belongs to another part of the robot):
-# cell id → what goes wrong. Each is xfail(strict=True): fixing the bug makes it fail.
-_UNDATED_FAILURES = (
-    "in an oldest-first grid, failed invoice rows (no send date) are not counted: "
-    "history.undated_failures re-detects the grid's order from the dated rows of the one page "
-    "it is given (Tally.add, per page read by pages/history_grid.HistoryGrid), and when every "
-    "dated row there shows the same time — this job's rows, written within the minute (or the "
-    "second, where seconds are shown) — detect_order says UNKNOWN and the undated "
-    "'Eroare la trimitere' rows count for nothing: half-failed invoices end verified (exit 0, "
-    "not sent_with_errors 5), all-failed ones not_verified (exit 3, not all_failed 1). "
-    "Fix there: use the grid's order known from the whole reading (Reading.order)."
-)
-KNOWN_BUGS: dict[str, str] = {
-    "half the rows fail after sending started [iframe-alert-cedilla] invoices": _UNDATED_FAILURES,
-    "half the rows fail after sending started [popup-postback-oldest] invoices": _UNDATED_FAILURES,
-    "every row fails [popup-postback-oldest] invoices": _UNDATED_FAILURES,
-}
+# Cells that show a robot bug not fixed here: cell id → what goes wrong. Each is
+# xfail(strict=True), so fixing the bug makes it fail until its line is removed.
+KNOWN_BUGS: dict[str, str] = {}
 
 
 def _param(cell: Cell) -> Any:

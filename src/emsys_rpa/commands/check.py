@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 
-from emsys_rpa.app.run import check
 from emsys_rpa.browser import find_browser
 from emsys_rpa.commands.common import (
     ConfigOption,
@@ -41,6 +40,8 @@ def run_check(settings: Settings) -> None:
         settings.browser.executable, settings.browser.channel, settings.browser.extra_args
     )
     typer.echo(_("browser: {browser}").format(browser=choice.describe()))
+    from emsys_rpa.app.run import check  # Playwright: only once a portal is to be checked
+
     check(settings)
     typer.echo(_("portal: reached, logged in and out again (nothing was sent)"))
 

@@ -14,7 +14,6 @@ from typing import Annotated
 import typer
 from pydantic import SecretStr
 
-from emsys_rpa.app.run import execute
 from emsys_rpa.commands.common import check_log_format
 from emsys_rpa.errors import ConfigError, ExitStatus
 from emsys_rpa.settings import (
@@ -55,7 +54,9 @@ def command(
     ] = "auto",
 ) -> ExitStatus:
     """Run the whole job against the bundled mock portal and show where the report is."""
-    # Imported here only: the robot itself never depends on the mock portal.
+    # Imported here only: the robot itself never depends on the mock portal, and neither
+    # loads before a command needs it.
+    from emsys_rpa.app.run import execute
     from emsys_rpa.mockportal import MockPortalOptions, parse_variant, running_mock_portal
 
     try:

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from emsys_rpa.app.run import execute
 from emsys_rpa.commands.common import (
     ConfigOption,
     ProfileOption,
@@ -118,5 +117,7 @@ def command(
     )
     settings.require_portal()
     register_secret(settings.password)
+    from emsys_rpa.app.run import execute  # Playwright: not for --help or bad input
+
     status, _ = execute(settings, quiet=quiet)
     return status

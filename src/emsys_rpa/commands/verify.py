@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from emsys_rpa.app.run import verify_again
 from emsys_rpa.commands.common import ConfigOption, ProfileOption, load, overrides
 from emsys_rpa.errors import ConfigError, ExitStatus
 from emsys_rpa.logging_setup import configure_logging
@@ -37,6 +36,8 @@ def command(
     settings.require_portal()
     register_secret(settings.password)
     configure_logging(settings.log.format, "warning")
+    from emsys_rpa.app.run import verify_again  # Playwright: only when a portal is read
+
     status, tasks = verify_again(settings)
     if not tasks:
         typer.echo(_("Nothing to verify: no send today is left unproven."))

@@ -91,6 +91,9 @@ class HistoryGrid:
         self.finder = finder
         self.tz = tz
         self.key = key  # [selectors] prefix: <key>_table, <key>_date_header, <key>_next_page…
+        # The grid's order as last seen: a later reading may see only this job's rows, all in
+        # one minute, on a page that cannot show its order by itself.
+        self.known_order = Order.UNKNOWN
         override = finder.override(f"{key}_date_header")
         self.date_headers = (override,) if override else tuple(date_headers)
 
@@ -191,9 +194,11 @@ class HistoryGrid:
     def read_since(self, since: datetime) -> Reading:
         """Count the rows sent at or after ``since``, reading only the pages that can hold them."""
         grid = self.find()
-        reading = Reading(Tally(), signature=grid.signature, order=grid.page.order)
-        walk = _Walk(self, reading, grid)
         order = grid.page.order
+        if order is Order.UNKNOWN:
+            order = self.known_order
+        reading = Reading(Tally(), signature=grid.signature, order=order)
+        walk = _Walk(self, reading, grid)
         backwards = False
         if order is Order.OLDEST_FIRST or (
             order is Order.UNKNOWN and not self._page_has_new(grid.page, since)
@@ -201,6 +206,8 @@ class HistoryGrid:
             backwards = walk.to_newest()
             if reading.order is Order.UNKNOWN:
                 reading.order = walk.grid.page.order
+        if reading.order is not Order.UNKNOWN:
+            self.known_order = reading.order
         self._count(reading, walk.grid, since)
         for _ in range(_EXTRA_PAGES):
             page = walk.grid.page
@@ -226,7 +233,7 @@ class HistoryGrid:
 
     @staticmethod
     def _count(reading: Reading, grid: _Grid, since: datetime) -> None:
-        reading.tally.add(grid.page.rows, since)
+        reading.tally.add(grid.page.rows, since, reading.order)
         reading.pages_read += 1
         reading.rows_total += len(grid.page.rows)
 
