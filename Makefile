@@ -32,8 +32,11 @@ lint: $(STAMP)
 	  echo "lint: fixed sleeps found in the robot's code (wait for a condition instead)"; \
 	  exit 1; fi
 
+# Two processes (pytest-xdist): every test starts its own mock portal on a free port and its own
+# browser, so they run side by side; PYTEST_WORKERS=0 runs them in this process, one by one.
+PYTEST_WORKERS ?= 2
 pytest: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 test: setup lint pytest
 

@@ -61,6 +61,14 @@ def command(
         list[str] | None,
         typer.Option("--locked-user", help="A user whose account starts locked (repeatable)."),
     ] = None,
+    relabel: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--relabel",
+            help="Show a label of the manual otherwise, as a portal upgrade may: "
+            '"Trimite alerta=Trimitere alertă" (repeatable).',
+        ),
+    ] = None,
     seed: int = typer.Option(1, "--seed", help="Seed of the generated data."),
     db: Annotated[
         Path | None,
@@ -113,6 +121,13 @@ def command(
     for name, value in (("--username", username), ("--password", password)):
         if value is not None and not value.strip():
             problems.append(f"{name}: must not be empty")
+    pairs: list[tuple[str, str]] = []
+    for item in relabel or ():
+        old, sep, new = item.partition("=")
+        if not sep or not old.strip() or not new.strip():
+            problems.append(f"--relabel {item!r}: write it as OLD=NEW (two non-empty texts)")
+        else:
+            pairs.append((old.strip(), new.strip()))
     if problems:
         raise ConfigError(problems)
 
@@ -128,6 +143,7 @@ def command(
         port=port,
         now=now_time,
         locked_users=tuple(locked_user or ()),
+        relabel=tuple(pairs),
     )
     if username is not None:
         options = replace(options, username=username)

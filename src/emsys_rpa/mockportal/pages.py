@@ -12,6 +12,7 @@ import asyncio
 import base64
 import binascii
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any, Final
@@ -150,7 +151,19 @@ INVOICES: Final = Screen(
 )
 
 
-def make_environment(variant: Variant) -> Environment:
+def relabeller(variant: Variant, relabel: Iterable[tuple[str, str]] = ()) -> Callable[[str], str]:
+    """What a text becomes on screen: renamed labels, then the variant's diacritics."""
+    pairs = tuple(relabel)
+
+    def show(text: str) -> str:
+        for old, new in pairs:
+            text = text.replace(old, new)
+        return variant.localise(text)
+
+    return show
+
+
+def make_environment(variant: Variant, show: Callable[[str], str] | None = None) -> Environment:
     env = Environment(
         loader=PackageLoader("emsys_rpa.mockportal", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
@@ -166,7 +179,8 @@ def make_environment(variant: Variant) -> Environment:
     env.globals["cancel_text"] = CANCEL_TEXT[variant.cancel]
     env.globals["dk"] = DATE_KINDS[variant.dates]
     env.globals["menu_items"] = menu_tree(decoys=variant.decoys == "yes")
-    env.filters["button_image"] = lambda text: button_image(variant.localise(text))
+    shown = show or variant.localise
+    env.filters["button_image"] = lambda text: button_image(shown(text))
     env.filters["pager_icon"] = pager_icon
     env.globals["icon_titles"] = ICON_TITLES
     env.filters["linkbutton"] = link_button
@@ -256,7 +270,8 @@ class Pages:
     def __init__(self, portal: PortalState) -> None:
         self.portal = portal
         self.variant = portal.variant
-        self.env = make_environment(portal.variant)
+        self.show = relabeller(portal.variant, portal.relabel)
+        self.env = make_environment(portal.variant, self.show)
         self.actions = window_actions(portal.variant)
         self.dates: DateKind = DATE_KINDS[portal.variant.dates]
         self.filter_fields = {**FILTER_FIELDS, **self.dates.field_names()}
@@ -265,11 +280,11 @@ class Pages:
 
     def render(self, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         html = self.env.get_template(template).render(**context)
-        return HTMLResponse(self.variant.localise(html), status_code=status_code)
+        return HTMLResponse(self.show(html), status_code=status_code)
 
     def json(self, payload: dict[str, Any]) -> Response:
         text = json.dumps(payload, ensure_ascii=False)
-        return Response(self.variant.localise(text), media_type="application/json")
+        return Response(self.show(text), media_type="application/json")
 
     def unavailable(self) -> HTMLResponse:
         return self.render("unavailable.html.j2", status_code=503)
@@ -426,7 +441,7 @@ class Pages:
                 "error": error,
             }
             if panel_changed:
-                payload["panel"] = self.variant.localise(
+                payload["panel"] = self.show(
                     self.env.get_template(screen.panel).render(
                         **self._screen_context(request, user, screen, state, deferred=deferred)
                     )

@@ -57,8 +57,10 @@ class PortalState:
         username: str = DEMO_USERNAME,
         password: str = DEMO_PASSWORD,
         locked_users: Iterable[str] = (),
+        relabel: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.db = db
+        self.relabel = tuple(relabel)
         self.clock = clock
         self.variant = variant
         self.faults = faults

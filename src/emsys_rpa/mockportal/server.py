@@ -41,6 +41,9 @@ class MockPortalOptions:
     username: str = DEMO_USERNAME
     password: str = field(default=DEMO_PASSWORD, repr=False)
     locked_users: tuple[str, ...] = ()  # accounts locked from the start
+    # Labels of the manual shown otherwise, as an upgrade of the portal may rename them:
+    # (("Trimite alerta", "Trimitere alertă"),) — every page and answer shows the new text.
+    relabel: tuple[tuple[str, str], ...] = ()
     # The clock starts here and runs on (naive: Europe/Bucharest wall time); not with today.
     now: datetime | None = None
 
@@ -90,6 +93,7 @@ def open_state(options: MockPortalOptions, db_path: Path, stopping: threading.Ev
         username=options.username,
         password=options.password,
         locked_users=options.locked_users,
+        relabel=options.relabel,
     )
 
 
