@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emsys_rpa.pages import alerts
-from emsys_rpa.pages.message import Verdict, judge
+from emsys_rpa.pages.message import Verdict, await_message, judge
 from emsys_rpa.pages.sending import SendingScreen
 from emsys_rpa.pages.windows import AFTER_SEND, CANCEL_FIRST, CloseKind
 
@@ -233,3 +233,34 @@ def test_the_order_not_the_page_decides_which_way_out(
     kit.windows.close(alerts.SEND, order=order)
     assert kit.page.evaluate("window.clicks") == [clicked]
     assert not kit.page.locator("#w").is_visible()
+
+
+_BADGE = "display:inline-block;width:22px;border-radius:11px;background:#2f79c0;color:#fff"
+
+
+@pytest.mark.parametrize(
+    "box",
+    [
+        # A badge floated beside the words, as RadWindow-style boxes draw their icon.
+        '<div class=t>Informare</div><div><span style="float:left;width:22px">i</span>'
+        "<span>Operația a fost programată cu succes.</span></div>",
+        f'<p><span style="{_BADGE}">i</span><span>Operația a fost programată cu succes.</span></p>',
+        '<div>Informare</div><p><i class="fa fa-info">!</i>'
+        "Operația a fost programată cu succes.</p>",
+        '<div>Informare</div><p><span aria-hidden=true>ℹ</span> Operația a fost programată'
+        " cu succes.</p>",
+    ],
+    ids=["float", "badge", "i-tag", "aria-hidden"],
+)
+def test_the_message_is_read_without_its_icon(kit: Kit, box: str) -> None:
+    kit.page.set_content(
+        f'<div role=dialog id=m>{box}<button onclick="m.hidden = true">OK</button></div>'
+    )
+    message = await_message(kit.finder, kit.dialogs, kit.dialogs.mark(), timeout_s=5)
+    assert message is not None
+    assert message.text.endswith("Operația a fost programată cu succes."), message.text
+    assert message.text in (
+        "Operația a fost programată cu succes.",
+        "Informare Operația a fost programată cu succes.",
+    ), message.text
+    assert message.verdict is Verdict.SUCCESS
