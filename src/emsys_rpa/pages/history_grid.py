@@ -92,7 +92,8 @@ class HistoryGrid:
         self.tz = tz
         self.key = key  # [selectors] prefix: <key>_table, <key>_date_header, <key>_next_page…
         # The grid's order as last seen: a later reading may see only this job's rows, all in
-        # one minute, on a page that cannot show its order by itself.
+        # one minute, on a page that cannot show its order by itself. Only for placing undated
+        # failed rows: where to look is decided afresh (a refresh may undo a sort).
         self.known_order = Order.UNKNOWN
         override = finder.override(f"{key}_date_header")
         self.date_headers = (override,) if override else tuple(date_headers)
@@ -194,11 +195,9 @@ class HistoryGrid:
     def read_since(self, since: datetime) -> Reading:
         """Count the rows sent at or after ``since``, reading only the pages that can hold them."""
         grid = self.find()
-        order = grid.page.order
-        if order is Order.UNKNOWN:
-            order = self.known_order
-        reading = Reading(Tally(), signature=grid.signature, order=order)
+        reading = Reading(Tally(), signature=grid.signature, order=grid.page.order)
         walk = _Walk(self, reading, grid)
+        order = grid.page.order
         backwards = False
         if order is Order.OLDEST_FIRST or (
             order is Order.UNKNOWN and not self._page_has_new(grid.page, since)
@@ -231,9 +230,9 @@ class HistoryGrid:
     def _page_has_new(page: HistoryPage, since: datetime) -> bool:
         return any(is_new(r, since) for r in page.rows)
 
-    @staticmethod
-    def _count(reading: Reading, grid: _Grid, since: datetime) -> None:
-        reading.tally.add(grid.page.rows, since, reading.order)
+    def _count(self, reading: Reading, grid: _Grid, since: datetime) -> None:
+        order = reading.order if reading.order is not Order.UNKNOWN else self.known_order
+        reading.tally.add(grid.page.rows, since, order)
         reading.pages_read += 1
         reading.rows_total += len(grid.page.rows)
 
