@@ -12,6 +12,7 @@ from emsys_rpa.errors import (
     ControlMissingError,
     ControlNotOperableError,
     ElementNotFoundError,
+    OutcomeUnknownError,
     PortalAnswerError,
 )
 from emsys_rpa.events import NullObserver
@@ -39,6 +40,7 @@ def _recorder(kit: Kit, run_dir: Path) -> tuple[StepRecorder, TaskResult]:
     summary.tasks = [task]
     recorder = StepRecorder(summary, NullObserver(), clock=lambda: datetime.now(UTC))
     recorder.keeper = lambda name: keep_windows(kit.finder.pages(), run_dir, name)
+    recorder.shooter = lambda name, evidence: f"screenshots/{name}.png"
     return recorder, task
 
 
@@ -107,3 +109,23 @@ def test_a_control_absent_from_a_loaded_screen_is_told_apart(kit: Kit) -> None:
     kit.page.set_content("<button>Altceva</button>")
     with pytest.raises(ControlMissingError):
         kit.finder.find(alerts.SEND, timeout_s=0.3)
+
+
+def test_windows_are_kept_only_for_a_control_problem_and_only_when_they_answer(
+    kit: Kit, tmp_path: Path
+) -> None:
+    # A page stuck on a request that never returns hangs scripts run in it: the snapshots (read
+    # by such scripts) are for a missing control on a window that answered the screenshot.
+    kit.page.set_content(RENAMED)
+    recorder, task = _recorder(kit, tmp_path)
+    with pytest.raises(OutcomeUnknownError), recorder.step(task, "press Trimite"):
+        raise OutcomeUnknownError("pressing the button failed half-way")
+    assert task.steps[-1].snapshots == []
+    recorder.shooter = lambda name, evidence: None  # the window did not answer
+    with pytest.raises(ElementNotFoundError), recorder.step(task, "close the windows"):
+        kit.finder.find(alerts.SEND, timeout_s=0.2)
+    assert task.steps[-1].snapshots == []
+    recorder.shooter = lambda name, evidence: f"screenshots/{name}.png"
+    with pytest.raises(ElementNotFoundError), recorder.step(task, "press Trimite"):
+        kit.finder.find(alerts.SEND, timeout_s=0.2)
+    assert len(task.steps[-1].snapshots) == 2

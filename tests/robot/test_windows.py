@@ -247,7 +247,7 @@ _BADGE = "display:inline-block;width:22px;border-radius:11px;background:#2f79c0;
         f'<p><span style="{_BADGE}">i</span><span>Operația a fost programată cu succes.</span></p>',
         '<div>Informare</div><p><i class="fa fa-info">!</i>'
         "Operația a fost programată cu succes.</p>",
-        '<div>Informare</div><p><span aria-hidden=true>ℹ</span> Operația a fost programată'
+        "<div>Informare</div><p><span aria-hidden=true>ℹ</span> Operația a fost programată"
         " cu succes.</p>",
     ],
     ids=["float", "badge", "i-tag", "aria-hidden"],

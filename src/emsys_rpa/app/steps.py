@@ -16,7 +16,7 @@ from time import monotonic
 
 import structlog
 
-from emsys_rpa.errors import EmsysError
+from emsys_rpa.errors import ElementNotFoundError, EmsysError, PortalAnswerError
 from emsys_rpa.events import RunObserver
 from emsys_rpa.redaction import error_line
 from emsys_rpa.summary import SESSION, RunSummary, StepRecord, StepStatus, TaskResult
@@ -35,6 +35,11 @@ class StepHandle:
     detail: str | None = None
     screenshot: str | None = None
     snapshots: list[str] = field(default_factory=list)
+
+
+# Failures where what the windows show instead is the diagnosis (a control missing, covered,
+# or refused by the portal).
+_ABOUT_CONTROLS = (ElementNotFoundError, PortalAnswerError)
 
 
 class StepRecorder:
@@ -89,7 +94,11 @@ class StepRecorder:
                 exc.step = name  # the innermost step that failed
             if not isinstance(exc, KeyboardInterrupt):
                 handle.screenshot = self.shot(f"{owner}-{name}-failed")
-                handle.snapshots = self._keep(f"{owner}-{name}")
+                # The windows' snapshots say what is there instead of a control. They are read
+                # by scripts with no time limit, so only from windows that answered the
+                # screenshot: a page stuck on a request that never returns would hang the run.
+                if handle.screenshot is not None and isinstance(exc, _ABOUT_CONTROLS):
+                    handle.snapshots = self._keep(f"{owner}-{name}")
             raise
         finally:
             record = StepRecord(
