@@ -7,6 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
@@ -89,5 +90,38 @@ def test_romanian_headline_and_a_page_error_translated_when_shown() -> None:
         assert translate_text("[log in] logged in as operator") == (
             "[autentificare] autentificat ca operator"
         )
+    finally:
+        set_language("en")
+
+
+@pytest.mark.parametrize(
+    ("english", "romanian"),
+    [
+        (
+            "[press Trimite (once)] could not find the button “Trimite alerta” in any open "
+            'window; did you mean: “Trimitere alertă” (`alerts_send = "x"`) — if one of these '
+            "is it, put its line under [selectors] in the config file",
+            "[apăsare Trimite (o singură dată)] nu s-a găsit butonul „Trimite alerta” în nicio "
+            'fereastră deschisă; poate ați vrut: “Trimitere alertă” (`alerts_send = "x"`) — '
+            "dacă unul dintre acestea este cel căutat, puneți rândul lui sub [selectors] în "
+            "fișierul de configurare",
+        ),
+        (
+            "after pressing the button “A”, the portal answered: “Eroare” (the button “B” did "
+            "not appear) — correct what the portal complains about, then run again",
+            "după apăsarea pe butonul „A”, portalul a răspuns: „Eroare” (butonul „B” nu a "
+            "apărut) — corectați ce semnalează portalul, apoi rulați din nou",
+        ),
+        (
+            "looking for the button “A”, the portal answered 503 Service Unavailable at http://p/",
+            "în timp ce căuta butonul „A”, portalul a răspuns 503 Service Unavailable at http://p/",
+        ),
+    ],
+    ids=["did-you-mean", "portal-answer", "server-error"],
+)
+def test_the_robots_diagnoses_are_romanian_too(english: str, romanian: str) -> None:
+    set_language("ro")
+    try:
+        assert translate_text(english) == romanian
     finally:
         set_language("en")

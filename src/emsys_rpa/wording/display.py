@@ -44,7 +44,14 @@ KNOWN_TEXTS: Final = (
     N_("session"),
     N_("the portal answered with a server error right after logging in"),
     N_("the portal is overloaded or restarting; try again later"),
+    N_(
+        "the portal is down or overloaded; the step starts again from the portal's start page, "
+        "and if it keeps failing, try again later"
+    ),
     N_("already done"),
+    N_("if one of these is it, put its line under [selectors] in the config file"),
+    N_("correct what the portal complains about, then run again"),
+    N_("nothing was pressed; look at the snapshot kept in the run folder"),
 )
 
 # (pattern over the English text, its template; the groups fill the template's fields).
@@ -67,6 +74,37 @@ _PATTERNS: Final[tuple[tuple[re.Pattern[str], str], ...]] = tuple(
             N_("check `emsys-rpa browser`, browser.executable and browser.extra_args"),
         ),
         (r"^Perioada (?P<start>\S+) – (?P<end>\S+)$", N_("Perioada {start} – {end}")),
+        (
+            r"^could not find (?P<what>.+) in any open window; did you mean: (?P<near>.+)$",
+            N_("could not find {what} in any open window; did you mean: {near}"),
+        ),
+        (
+            r"^could not find (?P<what>.+) in any open window$",
+            N_("could not find {what} in any open window"),
+        ),
+        (
+            r"^could not find (?P<what>.+) after pressing (?P<control>.+?); "
+            r"did you mean: (?P<near>.+)$",
+            N_("could not find {what} after pressing {control}; did you mean: {near}"),
+        ),
+        (
+            r"^could not find (?P<what>.+) after pressing (?P<control>.+)$",
+            N_("could not find {what} after pressing {control}"),
+        ),
+        (
+            r"^after pressing (?P<what>.+), the portal answered: “(?P<said>.*)” "
+            r"\((?P<expected>.+) did not appear\)$",
+            N_("after pressing {what}, the portal answered: “{said}” ({expected} did not appear)"),
+        ),
+        (r"^could not press (?P<what>.+?): (?P<why>.+)$", N_("could not press {what}: {why}")),
+        (
+            r"^looking for (?P<what>.+), the portal answered (?P<status>\d{3}\b.*)$",
+            N_("looking for {what}, the portal answered {status}"),
+        ),
+        (
+            r"^after pressing (?P<what>.+), the portal answered (?P<status>\d{3}\b.*)$",
+            N_("after pressing {what}, the portal answered {status}"),
+        ),
         (r"^open (?P<screen>Alerte|Transmitere Facturi)$", N_("open {screen}")),
         (r"^(?P<what>.+) not sent: (?P<reason>.+)$", N_("{what} not sent: {reason}")),
         (
