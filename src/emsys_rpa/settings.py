@@ -110,7 +110,8 @@ class RunSettings(_Section):
     period_from: date | None = None
     period_to: date | None = None
     check_manual_alerts: bool = True
-    # on-failure / always: actions and a screencast; full: DOM snapshots too, always kept.
+    # on-failure / always: actions only (the run's screenshots are the pictures); full: a
+    # screencast and DOM snapshots too, always kept.
     trace: Literal["off", "on-failure", "always", "full"] = "on-failure"
 
     @field_validator("only", mode="before")

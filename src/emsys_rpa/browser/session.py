@@ -28,6 +28,7 @@ from playwright.sync_api import (
 from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.browser.discovery import BrowserChoice, bundled_chromium, find_browser
+from emsys_rpa.browser.driver_env import lean_driver
 from emsys_rpa.errors import BrowserLaunchError, EmsysError, PortalUnreachableError
 from emsys_rpa.fsutil import private_dir, private_file
 from emsys_rpa.redaction import error_line
@@ -105,7 +106,8 @@ class BrowserSession:
                 "are not set)",
                 hint="run without --headed, or under a display (xvfb-run emsys-rpa …)",
             )
-        self._pw = sync_playwright().start()
+        with lean_driver():
+            self._pw = sync_playwright().start()
         try:
             # The driver just started answers "is Playwright's Chromium there?": no second one.
             pw = self._pw
@@ -264,14 +266,18 @@ class BrowserSession:
     def start_tracing(self) -> None:
         """Start the Playwright trace: call only once the password has been typed and sent.
 
-        Every action with a screencast of the windows by default: enough to see what happened
-        on a failure, at a fraction of the cost of DOM snapshots, which ``trace = "full"`` adds.
+        Actions only by default (each call, its timing and error, the console and the network):
+        with the run's own screenshots of the form, the message, the history and the failure,
+        that shows what happened, and a screencast cost ~0.25 s per run. ``trace = "full"``
+        adds the screencast and DOM snapshots.
         """
         mode = self.settings.run.trace
         if mode == "off" or self._tracing or self._trace_paused:
             return
         with suppress(PlaywrightError):
-            self.context.tracing.start(screenshots=True, snapshots=mode == "full", sources=False)
+            self.context.tracing.start(
+                screenshots=mode == "full", snapshots=mode == "full", sources=False
+            )
             self._tracing = True
 
     def pause_tracing_for_login(self) -> None:
