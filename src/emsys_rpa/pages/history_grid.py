@@ -35,7 +35,7 @@ from emsys_rpa.history import (
 from emsys_rpa.pages.inpage import script
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.pager import Control, Kind, Pager, classify
-from emsys_rpa.pages.wait import poll
+from emsys_rpa.pages.wait import poll, polling_for
 from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.pages.history")
@@ -150,7 +150,7 @@ class HistoryGrid:
             args = self._args(before=before.signature, mark=before.mark)
         try:
             frame.wait_for_function(
-                condition, arg=args, polling=100, timeout=max(timeout_ms, 1.0)
+                condition, arg=args, polling=polling_for(timeout_ms), timeout=max(timeout_ms, 1.0)
             ).dispose()
         except PlaywrightError:
             return

@@ -38,7 +38,7 @@ from emsys_rpa.errors import (
     SessionExpiredError,
 )
 from emsys_rpa.pages.inpage import script
-from emsys_rpa.pages.wait import poll
+from emsys_rpa.pages.wait import poll, polling_for
 from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.pages")
@@ -357,7 +357,7 @@ class Finder:
                 handle = frame.wait_for_function(
                     f"(args) => ({script('perceive')})(args).found.length > 0",
                     arg=target.find.args(),
-                    polling=100,
+                    polling=polling_for(wait_ms),
                     timeout=max(wait_ms, 1.0),
                 )
                 handle.dispose()

@@ -26,7 +26,7 @@ from emsys_rpa.pages.locate import Finder, Found, Target, clickable
 from emsys_rpa.pages.menu import open_menu
 from emsys_rpa.pages.message import MESSAGE_TEXT, InfoMessage, await_message
 from emsys_rpa.pages.operate import click, explain
-from emsys_rpa.pages.wait import poll
+from emsys_rpa.pages.wait import poll, polling_for
 from emsys_rpa.pages.windows import AFTER_SEND, CANCEL_FIRST, Windows
 from emsys_rpa.redaction import error_line
 
@@ -143,7 +143,7 @@ class SendingScreen:
             with suppress(PlaywrightError):
                 handle = current[0].box.element_handle(timeout=wait_ms)
                 current[0].frame.wait_for_function(
-                    _TICKED_JS, arg=handle, polling=100, timeout=wait_ms
+                    _TICKED_JS, arg=handle, polling=polling_for(wait_ms), timeout=wait_ms
                 )
 
         return bool(poll(ticked, timeout_s=timeout_s, idle=idle))

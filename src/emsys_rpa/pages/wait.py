@@ -12,12 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from time import monotonic
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 T = TypeVar("T")
 
 FIRST_WAIT_MS = 100.0
 MAX_WAIT_MS = 1000.0
+# Waits up to this long look at every frame the page draws (~16 ms): the portal usually
+# answers within the first ones, and a 100 ms interval made each answer cost up to 100 ms more.
+# Longer waits look every 100 ms, so a slow portal is not polled hard.
+EVERY_FRAME_UP_TO_MS = 250.0
+
+
+def polling_for(wait_ms: float) -> Literal["raf"] | float:
+    """How often a condition wait of ``wait_ms`` re-checks in the browser (``polling=``)."""
+    return "raf" if wait_ms <= EVERY_FRAME_UP_TO_MS else 100.0
 
 
 def poll(
