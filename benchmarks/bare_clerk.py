@@ -8,8 +8,8 @@ retries. It sends the alerts, then the invoices, and checks each in its history 
 only when both showed up there, 1 otherwise. ``peer.py`` times it against ``emsys-rpa run``.
 
 For a like-for-like comparison it launches the browser as the robot does: the robot's launch
-flags (``LAUNCH_ARGS``), headless, and the same context (locale, time zone, viewport), so what
-differs between the two is the work each does, not the browser's set-up.
+flags (``launch_args(headless=True)``), headless, and the same context (locale, time zone,
+viewport), so what differs between the two is the work each does, not the browser's set-up.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta
 from playwright.sync_api import Locator, Page, ViewportSize, sync_playwright
 
-from emsys_rpa.browser import LAUNCH_ARGS
+from emsys_rpa.browser import launch_args
 
 PORTAL_TZ = ZoneInfo("Europe/Bucharest")
 VIEWPORT: ViewportSize = {"width": 1366, "height": 900}  # the robot's
@@ -115,7 +115,7 @@ def send_invoices(page: Page, timeout_s: float) -> None:
 def run(url: str, user: str, password: str, executable: str, timeout_s: float) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
-            executable_path=executable, headless=True, args=list(LAUNCH_ARGS)
+            executable_path=executable, headless=True, args=list(launch_args(headless=True))
         )
         context = browser.new_context(locale="ro-RO", timezone_id=PORTAL_TZ.key, viewport=VIEWPORT)
         page = context.new_page()

@@ -204,3 +204,15 @@ def test_ensure_browser_adds_the_headless_shell_next_to_the_full_browser(
     monkeypatch.setattr(browser.subprocess, "run", fake_run)
     browser.ensure_browser()
     assert ["apt-get", "install", "-y", "-qq", "chromium-headless-shell"] in installed
+
+
+def test_headless_runs_go_without_a_gpu_and_headed_runs_keep_it(tmp_path: Path) -> None:
+    exe = tmp_path / "chrome"
+    exe.write_bytes(b"\x7fELF" + b"\0" * 8000)
+    exe.chmod(0o755)
+    headless = find_browser(exe, extra_args=("--lang=ro",), headless=True).launch_kwargs()["args"]
+    headed = find_browser(exe, extra_args=("--lang=ro",), headless=False).launch_kwargs()["args"]
+    assert {"--disable-gpu", "--disable-software-rasterizer"} <= set(headless)
+    assert "--disable-gpu" not in headed
+    # The user's extra flags come last, so that they can override the robot's.
+    assert headless[-1] == headed[-1] == "--lang=ro"

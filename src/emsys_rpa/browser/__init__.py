@@ -13,6 +13,14 @@ from emsys_rpa.browser.discovery import (
     BrowserChoice,
     ensure_browser,
     find_browser,
+    launch_args,
 )
 
-__all__ = ["INSTALL_ADVICE", "LAUNCH_ARGS", "BrowserChoice", "ensure_browser", "find_browser"]
+__all__ = [
+    "INSTALL_ADVICE",
+    "LAUNCH_ARGS",
+    "BrowserChoice",
+    "ensure_browser",
+    "find_browser",
+    "launch_args",
+]
