@@ -223,3 +223,18 @@ def test_warnings_have_their_own_section_and_never_make_it_an_error(
     assert section is not None
     assert "log in passed on the second attempt" in section.group(1)
     assert '<h2 id="errors">' not in html
+
+
+def test_the_template_is_compiled_once_per_machine_and_renders_the_same_from_its_cache(
+    make_summary: SummaryFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    summary = make_summary("failed")
+    run_dir = Path(summary.run_dir or "")
+    first = write_report(summary, run_dir).read_text(encoding="utf-8")
+    compiled = list((tmp_path / "cache" / "emsys-rpa" / "jinja2").iterdir())
+    assert len(compiled) == 1, compiled
+    assert write_report(summary, run_dir).read_text(encoding="utf-8") == first
+    # A cache that cannot be written to (a read-only home) only means compiling every time.
+    monkeypatch.setenv("XDG_CACHE_HOME", "/proc/no-such-cache")
+    assert write_report(summary, run_dir).read_text(encoding="utf-8") == first
