@@ -92,6 +92,20 @@ def pattern_source(label: str) -> str:
     return "\\s+".join(parts)
 
 
+def folded_source(label: str) -> str:
+    """The regex source matching ``label`` in text already passed through ``fold``.
+
+    For matching in Python what was read back from the page: folding the text once is far
+    cheaper than compiling ``pattern_source``'s character classes (~3 ms a label).
+    """
+    words = fold(label).split(" ")
+    parts = []
+    for word in words:
+        pieces = [f"\\s*[{_DASHES}]?\\s*" if ch in _DASHES else re.escape(ch) for ch in word]
+        parts.append("".join(pieces))
+    return "\\s+".join(part for part in parts if part)
+
+
 def label_regex(*labels: str, exact: bool = False) -> re.Pattern[str]:
     """A case-insensitive pattern matching any of ``labels``, tolerant of diacritics and spaces.
 

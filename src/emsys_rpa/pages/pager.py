@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from emsys_rpa.textmatch import fold, pattern_source
+from emsys_rpa.textmatch import fold, folded_source
 
 
 class Kind(StrEnum):
@@ -77,15 +77,16 @@ _MORE = ("...", "…", "..")
 
 
 def pager_regex(which: Kind) -> re.Pattern[str]:
-    """Exact name of a pager control, JS-compatible: a symbol alone, or a word with arrows."""
+    """Name of a pager control in *folded* text (``fold``): a symbol alone, or a word with
+    arrows."""
     symbols, words = _PAGER[which]
     parts = []
     if symbols:
         parts.append("^\\s*(?:" + "|".join(re.escape(s) for s in symbols) + ")\\s*$")
     if words:
-        worded = "|".join(pattern_source(w) for w in words)
+        worded = "|".join(folded_source(w) for w in words)
         parts.append(f"^{_ARROWS}(?:{worded}){_ARROWS}$")
-    return re.compile("|".join(parts), re.IGNORECASE)
+    return re.compile("|".join(parts))
 
 
 _ORDER = (Kind.FORWARD, Kind.BACKWARD, Kind.LAST, Kind.FIRST, Kind.NEXT, Kind.PREV, Kind.GO)
@@ -102,8 +103,9 @@ def kind_of(text: str, title: str = "") -> tuple[Kind, int | None] | None:
     for said in (shown, " ".join(title.split())):
         if not said:
             continue
+        folded = fold(said)
         for kind in _ORDER:
-            if _PATTERNS[kind].search(said):
+            if _PATTERNS[kind].search(folded):
                 return kind, None
     return None
 
