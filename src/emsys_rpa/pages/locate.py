@@ -156,6 +156,15 @@ class ServerError:
         return f"{self.status}{phrase} at {self.url}"
 
 
+def _strategy_index(learned: str | None, count: int) -> int:
+    """The index in "strategy-<n>" (what found a control last time) if it is one of ``count``."""
+    if learned and learned.startswith("strategy-") and learned[9:].isdigit():
+        index = int(learned[9:])
+        if index < count:
+            return index
+    return 0
+
+
 class Finder:
     """Looks for targets across the context's windows and frames, waiting on conditions.
 
@@ -283,7 +292,7 @@ class Finder:
                 elif isinstance(target.find, Look):
                     found = self._perceive(frame, target, target.find)
                 else:
-                    found = self._by_builder(frame, target.find)
+                    found = self._by_builder(frame, target.find, self.learned.get(target.key))
             except PlaywrightError:
                 # Detached or navigating frame: it will be looked at again on the next pass.
                 continue
@@ -297,15 +306,27 @@ class Finder:
         self.probes += 1
         return Found(visible.first, frame, -1, OVERRIDE) if visible.count() > 0 else None
 
-    def _by_builder(self, frame: Frame, build: Builder) -> Found | None:
-        """Locators tried as one union first (one round trip when none is there)."""
+    def _by_builder(self, frame: Frame, build: Builder, prefer: str | None) -> Found | None:
+        """The first strategy that finds the control, in order of preference.
+
+        The one that found it last time (else the first) is asked alone: when it answers, that
+        is one round trip instead of two. The others are then asked as one union first (one
+        round trip when none is there), and one by one only if the union finds something.
+        """
         candidates = [c.filter(visible=True) for c in build(frame)]
         if not candidates:
             return None
+        first = _strategy_index(prefer, len(candidates))
         self.probes += 1
-        if reduce(lambda a, b: a.or_(b), candidates).count() == 0:
+        if candidates[first].count() > 0:
+            return Found(candidates[first].first, frame, first, f"strategy-{first}")
+        rest = [(i, c) for i, c in enumerate(candidates) if i != first]
+        if not rest:
             return None
-        for index, candidate in enumerate(candidates):
+        self.probes += 1
+        if reduce(lambda a, b: a.or_(b), [c for _, c in rest]).count() == 0:
+            return None
+        for index, candidate in rest:
             self.probes += 1
             if candidate.count() > 0:
                 return Found(candidate.first, frame, index, f"strategy-{index}")

@@ -12,7 +12,7 @@ from contextlib import suppress
 import structlog
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.pages.locate import Finder, Target, menu_entry
+from emsys_rpa.pages.locate import Finder, Found, Target, menu_entry
 
 log = structlog.get_logger("emsys_rpa.pages.menu")
 
@@ -53,18 +53,26 @@ def open_menu(finder: Finder, path: Sequence[Target], *, arrived: Target) -> Non
 
 
 def _walk(finder: Finder, path: Sequence[Target], *, force_expand: bool) -> None:
+    # The entry the previous level's hover revealed: already found, not looked for again.
+    revealed: Found | None = None
     for index, entry in enumerate(path):
         following = path[index + 1] if index + 1 < len(path) else None
         if following is not None and not force_expand and finder.present(following.roles_only()):
+            revealed = None
             continue  # the submenu is already open (or always visible)
         if following is None:
             # A menu drawn without links is clicked by its text.
-            found = finder.wait_for(entry.roles_only(), timeout_s=_REVEAL_S) or finder.find(entry)
+            found = (
+                revealed
+                or finder.wait_for(entry.roles_only(), timeout_s=_REVEAL_S)
+                or finder.find(entry)
+            )
             log.info("menu", click=entry.what)
             found.locator.click()
             return
-        found = finder.find(entry)
+        found = revealed or finder.find(entry)
         with suppress(PlaywrightError):
             found.locator.hover()
-        if finder.wait_for(following.roles_only(), timeout_s=_REVEAL_S) is None:
+        revealed = finder.wait_for(following.roles_only(), timeout_s=_REVEAL_S)
+        if revealed is None:
             found.locator.click()
