@@ -1,3 +1,3 @@
-from emsys_rpa.cli import main
+from emsys_rpa.entry import main
 
 main()

@@ -1,0 +1,74 @@
+"""The console entry starts Playwright's driver early only for commands that open a browser,
+and a run that stops before its browser (bad input) still says one clear thing and exits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from emsys_rpa.entry import opens_browser
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run"], True),
+        (["--lang", "ro", "run", "--dry-run"], True),
+        (["--lang", "run"], False),  # "run" is --lang's value here, and there is no command
+        (["check"], True),
+        (["verify"], True),
+        (["demo", "--quiet"], True),
+        (["run", "--help"], False),
+        (["--version"], False),
+        (["runs"], False),
+        (["report"], False),
+        (["mock-portal"], False),
+        ([], False),
+    ],
+)
+def test_only_commands_that_open_a_browser_start_the_driver_early(
+    args: list[str], expected: bool
+) -> None:
+    assert opens_browser(args) is expected
+
+
+def test_a_run_with_bad_input_exits_2_with_one_message_and_leaves_no_driver(
+    tmp_path: Path,
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EMSYS_")}
+    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), EMSYS_STATE_DIR=str(tmp_path / "state"))
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-m", "emsys_rpa", "run"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "portal.url" in done.stderr and "Traceback" not in done.stderr
+    # Nothing of the run was made, and the driver started for nothing did not outlive it.
+    assert not (tmp_path / "runs").exists() and not (tmp_path / "state").exists()
+    deadline = time.monotonic() + 10
+    while _orphan_drivers(since=started) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _orphan_drivers(since=started)
+
+
+def _orphan_drivers(*, since: float) -> list[psutil.Process]:
+    """Playwright drivers started since ``since`` whose parent is gone (adopted by init)."""
+    found = []
+    for proc in psutil.process_iter(["cmdline", "ppid", "create_time"]):
+        info = proc.info
+        cmdline = " ".join(info["cmdline"] or [])
+        if "run-driver" in cmdline and info["ppid"] == 1 and info["create_time"] >= since - 1:
+            found.append(proc)
+    return found
