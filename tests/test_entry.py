@@ -72,3 +72,22 @@ def _orphan_drivers(*, since: float) -> list[psutil.Process]:
         if "run-driver" in cmdline and info["ppid"] == 1 and info["create_time"] >= since - 1:
             found.append(proc)
     return found
+
+
+def test_what_the_imports_made_is_kept_out_of_garbage_collection(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    from emsys_rpa import entry
+
+    monkeypatch.setattr(sys, "argv", ["emsys-rpa", "--version"])
+    gc.unfreeze()
+    try:
+        with pytest.raises(SystemExit):
+            entry.main()
+        # Frozen objects are skipped by every collection, the ones at exit included.
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+    assert capsys.readouterr().out.startswith("emsys-rpa ")

@@ -6,6 +6,7 @@ still being imported (``browser.prestart``); the others import it and go.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -35,4 +36,7 @@ def main() -> None:
         cli = import_while_driver_starts("emsys_rpa.cli")
     else:
         import emsys_rpa.cli as cli
+    # What the imports made lives until exit: kept out of every garbage collection, including
+    # the ones at exit, which took ~0.13 s of every run to walk it all again.
+    gc.freeze()
     cli.main()
