@@ -33,7 +33,8 @@ def main() -> None:
     if opens_browser(sys.argv[1:]):
         from emsys_rpa.browser.prestart import import_while_driver_starts
 
-        cli = import_while_driver_starts("emsys_rpa.cli")
+        # The application too: the browser commands import it only once they run.
+        cli = import_while_driver_starts("emsys_rpa.cli", "emsys_rpa.app.run")
     else:
         import emsys_rpa.cli as cli
     # What the imports made lives until exit: kept out of every garbage collection, including

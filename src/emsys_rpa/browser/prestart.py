@@ -25,14 +25,14 @@ from emsys_rpa.browser.driver_env import lean_driver
 _ready: list[Playwright] = []
 
 
-def import_while_driver_starts(module: str) -> ModuleType:
-    """Import ``module`` in a thread while the driver starts here; the module."""
+def import_while_driver_starts(*modules: str) -> ModuleType:
+    """Import ``modules`` in a thread while the driver starts here; the first of them."""
     imported: list[ModuleType] = []
     failed: list[BaseException] = []
 
     def load() -> None:
         try:
-            imported.append(importlib.import_module(module))
+            imported.extend(importlib.import_module(module) for module in modules)
         except BaseException as exc:  # re-raised below, in the main thread
             failed.append(exc)
 
