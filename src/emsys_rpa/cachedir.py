@@ -15,7 +15,7 @@ import platformdirs
 def cache_dir(name: str) -> Path | None:
     """``<user cache>/emsys-rpa/<name>``, created if missing; None if it cannot be."""
     try:
-        path = platformdirs.user_cache_path("emsys-rpa") / name
+        path = platformdirs.user_cache_path("emsys-rpa", appauthor=False) / name
         path.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
