@@ -122,6 +122,19 @@ class HistoryPage:
         return detect_order(self.dates)
 
 
+def order_across(before: HistoryPage, after: HistoryPage) -> Order:
+    """The grid's order from two of its pages, ``after`` read further on in the pager than
+    ``before``: when each page shows one minute only, the pages still tell it apart."""
+    first, then = before.dates, after.dates
+    if not first or not then:
+        return Order.UNKNOWN
+    if min(first) > max(then):
+        return Order.NEWEST_FIRST
+    if max(first) < min(then):
+        return Order.OLDEST_FIRST
+    return Order.UNKNOWN
+
+
 def parse_grid(
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],

@@ -14,6 +14,7 @@ from emsys_rpa.history import (
     find_column,
     is_failed_status,
     is_new,
+    order_across,
     parse_grid,
     parse_portal_datetime,
     undated_failures,
@@ -207,3 +208,14 @@ def test_rows_in_the_repeated_hour_are_new_after_a_send_just_before_the_change()
     ordinary = datetime(2026, 10, 18, 3, 58, tzinfo=bucharest)
     page = parse_grid(["Data trimitere"], [["18/10/2026 03:01"]], bucharest)
     assert not is_new(page.rows[0], ordinary)
+
+
+def test_pages_of_one_minute_each_still_tell_the_order_when_compared() -> None:
+    first = parse_grid(HEADERS, _rows(*["28/03/2031 08:26"] * 3), TZ)
+    last = parse_grid(HEADERS, _rows(*["29/10/2030 08:31"] * 3), TZ)
+    assert first.order is Order.UNKNOWN and last.order is Order.UNKNOWN
+    assert order_across(first, last) is Order.NEWEST_FIRST
+    assert order_across(last, first) is Order.OLDEST_FIRST
+    # Overlapping minutes, or a page without dates, say nothing.
+    assert order_across(first, first) is Order.UNKNOWN
+    assert order_across(first, parse_grid(HEADERS, _rows(""), TZ)) is Order.UNKNOWN

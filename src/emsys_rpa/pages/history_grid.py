@@ -30,6 +30,7 @@ from emsys_rpa.history import (
     Order,
     Tally,
     is_new,
+    order_across,
     parse_grid,
 )
 from emsys_rpa.pages.inpage import script
@@ -202,9 +203,24 @@ class HistoryGrid:
         if order is Order.OLDEST_FIRST or (
             order is Order.UNKNOWN and not self._page_has_new(grid.page, since)
         ):
+            start = walk.grid
             backwards = walk.to_newest()
             if reading.order is Order.UNKNOWN:
                 reading.order = walk.grid.page.order
+            if (
+                reading.order is Order.UNKNOWN
+                and backwards
+                and start.pager.at_start()
+                and walk.grid.pager.at_end()
+                and walk.grid.signature != start.signature
+            ):
+                # Each page shows a single minute (one job's rows): the first page and the last
+                # one, compared, still tell the order. Newest first: the newest rows are on the
+                # first page, where the walk started.
+                reading.order = order_across(start.page, walk.grid.page)
+                if reading.order is Order.NEWEST_FIRST and walk.back_to_first_page():
+                    reading.how = "first page (newest first, seen from the last page)"
+                    backwards = False
         if reading.order is not Order.UNKNOWN:
             self.known_order = reading.order
         self._count(reading, walk.grid, since)
@@ -427,6 +443,18 @@ class _Walk:
                 return True
             control = pager.towards_start()
             if control is None or not self._click(control):
+                return False
+        return False
+
+    def back_to_first_page(self) -> bool:
+        """Back to the pager's first page, read already on the way here (the newest rows are
+        there after all): the one way back to a page already seen."""
+        for _ in range(_MAX_MOVES):
+            pager = self.grid.pager
+            if pager.at_start():
+                return True
+            control = pager.towards_start()
+            if control is None or not self._move(self.grid.at(control.css), same_rows=True):
                 return False
         return False
 
