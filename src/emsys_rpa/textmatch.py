@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 # Each base letter (after folding) and every way it is written on Romanian screens, both cases.
 # Decomposed spellings (base letter + combining mark) are covered by the optional mark class.
@@ -72,24 +72,35 @@ FOLD_JS = (
 )
 
 
+# "E-mail", "E - mail", "Email": a dash is optional and may be any dash.
+_DASH_PATTERN = f"\\s*[{_DASHES}]?\\s*"
+
+
 def _char_pattern(ch: str) -> str:
     if ch in _VARIANTS:
         return f"[{_VARIANTS[ch]}]{_COMBINING}"
     if ch.isalpha():
         return f"[{ch}{ch.upper()}]" if ch.upper() != ch else ch
     if ch in _DASHES:
-        # "E-mail", "E - mail", "Email": a dash is optional and may be any dash.
-        return f"\\s*[{_DASHES}]?\\s*"
+        return _DASH_PATTERN
     if ch in _SYNTAX:
         return "\\" + ch
     return ch
 
 
+def _folded_char(ch: str) -> str:
+    return _DASH_PATTERN if ch in _DASHES else re.escape(ch)
+
+
+def _source(label: str, char: Callable[[str], str]) -> str:
+    """``label`` folded, each character as ``char`` spells it, words joined by any spacing."""
+    words = fold(label).split(" ")
+    return "\\s+".join("".join(char(ch) for ch in word) for word in words if word)
+
+
 def pattern_source(label: str) -> str:
     """The regex source (no anchors) matching ``label`` in any spelling; JS-compatible."""
-    words = fold(label).split(" ")
-    parts = ["".join(_char_pattern(ch) for ch in word) for word in words if word]
-    return "\\s+".join(parts)
+    return _source(label, _char_pattern)
 
 
 def folded_source(label: str) -> str:
@@ -98,12 +109,7 @@ def folded_source(label: str) -> str:
     For matching in Python what was read back from the page: folding the text once is far
     cheaper than compiling ``pattern_source``'s character classes (~3 ms a label).
     """
-    words = fold(label).split(" ")
-    parts = []
-    for word in words:
-        pieces = [f"\\s*[{_DASHES}]?\\s*" if ch in _DASHES else re.escape(ch) for ch in word]
-        parts.append("".join(pieces))
-    return "\\s+".join(part for part in parts if part)
+    return _source(label, _folded_char)
 
 
 def label_regex(*labels: str, exact: bool = False) -> re.Pattern[str]:
