@@ -31,13 +31,11 @@ def test_without_a_cache_folder_there_is_no_compile_cache() -> None:
 # Run in a process of its own: pytest-playwright may hold a running Playwright in this one.
 _PROBE = """
 import json, os, sys
-from pathlib import Path
 import psutil
-from playwright.sync_api import sync_playwright
-from emsys_rpa.browser.driver_env import lean_driver
+from emsys_rpa.browser.driver_env import start_driver
 
-with lean_driver(Path(sys.argv[1])):
-    playwright = sync_playwright().start()
+os.environ["XDG_CACHE_HOME"] = sys.argv[1]
+playwright = start_driver()
 try:
     (driver,) = [
         child for child in psutil.Process().children(recursive=True)
@@ -54,9 +52,9 @@ def test_the_driver_runs_with_the_options_and_the_robot_keeps_its_environment(
     tmp_path: Path,
 ) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("NODE_OPTIONS", "NODE_COMPILE_CACHE")}
-    cache = tmp_path / "cache"
+    cache = tmp_path / "emsys-rpa" / "node-compile-cache"
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(cache)],
+        [sys.executable, "-c", _PROBE, str(tmp_path)],
         env=env,
         capture_output=True,
         text=True,

@@ -19,19 +19,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import Playwright, sync_playwright
+
 from emsys_rpa.cachedir import cache_dir
 
 SEMI_SPACE = "--max-semi-space-size=1"
 
 
-def driver_environment(environ: dict[str, str], cache_dir: Path | None) -> dict[str, str]:
+def driver_environment(environ: dict[str, str], compile_cache: Path | None) -> dict[str, str]:
     """The variables to change in ``environ`` for the driver's start (name -> new value)."""
     changes: dict[str, str] = {}
     options = environ.get("NODE_OPTIONS", "")
     if "semi-space" not in options:
         changes["NODE_OPTIONS"] = f"{options} {SEMI_SPACE}".strip()
-    if cache_dir is not None and "NODE_COMPILE_CACHE" not in environ:
-        changes["NODE_COMPILE_CACHE"] = str(cache_dir)
+    if compile_cache is not None and "NODE_COMPILE_CACHE" not in environ:
+        changes["NODE_COMPILE_CACHE"] = str(compile_cache)
     return changes
 
 
@@ -49,3 +51,9 @@ def lean_driver(cache: Path | None = None) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def start_driver() -> Playwright:
+    """A Playwright driver started with the options above (the robot's one way to start it)."""
+    with lean_driver():
+        return sync_playwright().start()

@@ -18,9 +18,9 @@ import threading
 from contextlib import suppress
 from types import ModuleType
 
-from playwright.sync_api import Playwright, sync_playwright
+from playwright.sync_api import Playwright
 
-from emsys_rpa.browser.driver_env import lean_driver
+from emsys_rpa.browser.driver_env import start_driver
 
 _ready: list[Playwright] = []
 
@@ -39,8 +39,8 @@ def import_while_driver_starts(*modules: str) -> ModuleType:
     loader = threading.Thread(target=load, name="emsys-rpa-imports", daemon=True)
     loader.start()
     # If it cannot start now, the session starts one itself and says what is wrong then.
-    with suppress(Exception), lean_driver():
-        _ready.append(sync_playwright().start())
+    with suppress(Exception):
+        _ready.append(start_driver())
         atexit.register(_stop_unused)
     loader.join()
     if failed:

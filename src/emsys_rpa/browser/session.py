@@ -23,13 +23,12 @@ from playwright.sync_api import (
     Page,
     Playwright,
     Response,
-    sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.browser import prestart
 from emsys_rpa.browser.discovery import BrowserChoice, bundled_chromium, find_browser
-from emsys_rpa.browser.driver_env import lean_driver
+from emsys_rpa.browser.driver_env import start_driver
 from emsys_rpa.errors import BrowserLaunchError, EmsysError, PortalUnreachableError
 from emsys_rpa.fsutil import private_dir, private_file
 from emsys_rpa.redaction import error_line
@@ -107,10 +106,7 @@ class BrowserSession:
                 "are not set)",
                 hint="run without --headed, or under a display (xvfb-run emsys-rpa …)",
             )
-        self._pw = prestart.take()
-        if self._pw is None:
-            with lean_driver():
-                self._pw = sync_playwright().start()
+        self._pw = prestart.take() or start_driver()
         try:
             # The driver just started answers "is Playwright's Chromium there?": no second one.
             pw = self._pw
