@@ -3,8 +3,6 @@ and a run that stops before its browser (bad input) still says one clear thing a
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -12,6 +10,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+from e2e.conftest import run_cli
+from emsys_rpa.browser import BrowserChoice
 from emsys_rpa.entry import opens_browser
 
 
@@ -39,24 +39,16 @@ def test_only_commands_that_open_a_browser_start_the_driver_early(
 
 
 def test_a_run_with_bad_input_exits_2_with_one_message_and_leaves_no_driver(
-    tmp_path: Path,
+    tmp_path: Path, browser_choice: BrowserChoice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EMSYS_")}
-    env.update(XDG_CONFIG_HOME=str(tmp_path / "config"), EMSYS_STATE_DIR=str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     started = time.time()
-    done = subprocess.run(
-        [sys.executable, "-m", "emsys_rpa", "run"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 2, done.stderr
+    # No portal: the run stops at its settings, after the driver was started for it.
+    done = run_cli(["run"], portal=None, tmp_path=tmp_path, browser_choice=browser_choice)
+    assert done.code == 2, done.stderr
     assert "portal.url" in done.stderr and "Traceback" not in done.stderr
     # Nothing of the run was made, and the driver started for nothing did not outlive it.
-    assert not (tmp_path / "runs").exists() and not (tmp_path / "state").exists()
+    assert not done.run_dir.exists() and not (tmp_path / "state").exists()
     deadline = time.monotonic() + 10
     while _orphan_drivers(since=started) and time.monotonic() < deadline:
         time.sleep(0.1)
