@@ -9,7 +9,7 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 
 from emsys_rpa.pages.dialogs import DialogKeeper
-from emsys_rpa.pages.inpage import script
+from emsys_rpa.pages import inpage
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.redaction import scrub_text
 
@@ -19,7 +19,7 @@ def said_now(finder: Finder) -> set[str]:
     texts: set[str] = set()
     for frame in finder.frames():
         try:
-            found: Any = frame.evaluate(script("answer"), {})
+            found: Any = inpage.run(frame, "answer", {})
         except PlaywrightError:
             continue
         texts.update(str(t) for t in found)

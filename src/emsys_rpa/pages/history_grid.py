@@ -33,6 +33,7 @@ from emsys_rpa.history import (
     order_across,
     parse_grid,
 )
+from emsys_rpa.pages import inpage
 from emsys_rpa.pages.inpage import script
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.pager import Control, Kind, Pager, classify
@@ -120,7 +121,7 @@ class HistoryGrid:
         args = self._args(mark=token)
         try:
             self.finder.probes += 1
-            data: Any = frame.evaluate(script("grid"), args)
+            data: Any = inpage.run(frame, "grid", args)
         except PlaywrightError:
             return None
         if not data or data["loading"]:

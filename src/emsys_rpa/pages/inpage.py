@@ -4,14 +4,29 @@ Each script is a JavaScript file in ``pages/js`` written as the body of ``(args)
 it is given ``fold`` (the one folding table, ``textmatch.FOLD_JS``) and the shared helpers of
 ``lib.js`` (what is shown, what an element says, what a click would reach, how to find an
 element again).
+
+A script is some 8–17 kB: sent with every call, it costs more than the search it runs (and
+the trace records it each time). ``installer()`` defines them all once per document, as a
+hidden frozen global, before the portal's own scripts run; ``run`` and ``run_on`` then send
+a one-line call, and send the whole script only where a document lacks the global (one the
+installer did not reach).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from functools import cache
 from importlib.resources import files
+from typing import Any
+
+from playwright.sync_api import Frame, Locator
 
 from emsys_rpa.textmatch import FOLD_JS
+
+_FRAME_SCRIPTS = ("perceive", "answer", "grid")
+_ELEMENT_SCRIPTS = ("closer", "datehint")
+_MISSING = "__emsys_rpa_missing__"
 
 
 def _source(name: str) -> str:
@@ -28,3 +43,63 @@ def script(name: str) -> str:
 def element_script(name: str) -> str:
     """``(el, args) => {…}``: the same, for ``Locator.evaluate`` (``el`` is the element)."""
     return "(el, args) => {\n" + FOLD_JS + _source("lib.js") + _source(f"{name}.js") + "\n}"
+
+
+@cache
+def _global() -> str:
+    """The global's name: versioned by the scripts, so that it never meets another copy."""
+    digest = hashlib.sha256()
+    for name in _FRAME_SCRIPTS + _ELEMENT_SCRIPTS:
+        digest.update(script(name).encode())
+    return "__emsysRpa_" + digest.hexdigest()[:12]
+
+
+@cache
+def installer() -> str:
+    """An init script defining every script once in the document (``add_init_script``).
+
+    Not enumerable, not writable: a portal script that lists or assigns globals neither sees
+    nor replaces it.
+    """
+    entries = [f"{json.dumps(n)}: {script(n)}" for n in _FRAME_SCRIPTS]
+    entries += [f"{json.dumps(n)}: {element_script(n)}" for n in _ELEMENT_SCRIPTS]
+    key = json.dumps(_global())
+    return (
+        f"(() => {{ if (Object.prototype.hasOwnProperty.call(globalThis, {key})) return;\n"
+        f"Object.defineProperty(globalThis, {key}, {{ value: Object.freeze({{\n"
+        + ",\n".join(entries)
+        + "\n}) }); })();"
+    )
+
+
+@cache
+def _call(name: str, *, on_element: bool = False) -> str:
+    """The one-line call of an installed script; the marker where the document lacks it.
+
+    On an element (``Locator.evaluate_all``), only when the locator matches exactly one."""
+    key, entry, missing = json.dumps(_global()), json.dumps(name), json.dumps(_MISSING)
+    if on_element:
+        head, ready, call = "(els, args)", "k && els.length === 1", "(els[0], args)"
+    else:
+        head, ready, call = "(args)", "k", "(args)"
+    body = f"const k = globalThis[{key}]; return {ready} ? k[{entry}]{call} : {missing};"
+    return f"{head} => {{ {body} }}"
+
+
+def run(frame: Frame, name: str, args: Any) -> Any:
+    """``frame.evaluate`` of the script ``name``: one short call where it is installed."""
+    result = frame.evaluate(_call(name), args)
+    if result == _MISSING:
+        result = frame.evaluate(script(name), args)
+    return result
+
+
+def run_on(locator: Locator, name: str, args: Any = None) -> Any:
+    """``locator.evaluate`` of the element script ``name`` in one round trip where it can be:
+    ``Locator.evaluate`` takes three (find the element, evaluate, release it). When the
+    locator does not match exactly one element yet, ``Locator.evaluate`` does what it does
+    (waits for it; refuses several)."""
+    result = locator.evaluate_all(_call(name, on_element=True), args)
+    if result == _MISSING:
+        result = locator.evaluate(element_script(name), args)
+    return result

@@ -12,7 +12,7 @@ from playwright.sync_api import Locator
 from emsys_rpa.dateformat import page_format
 from emsys_rpa.errors import ElementNotFoundError
 from emsys_rpa.history import SEND_DATE_HEADERS
-from emsys_rpa.pages.inpage import element_script
+from emsys_rpa.pages import inpage
 from emsys_rpa.pages.locate import Finder, Found, Target, checkbox, clickable, tab, text_box
 from emsys_rpa.pages.menu import INVOICES_PATH
 from emsys_rpa.pages.sending import Screen
@@ -87,7 +87,7 @@ def date_format_of(field: Found) -> str | None:
     """The format the date box asks for: its value, its mask or the hint beside it; None when
     the page does not say."""
     try:
-        seen: Any = field.box.evaluate(element_script("datehint"))
+        seen: Any = inpage.run_on(field.box, "datehint")
     except PlaywrightError:
         seen = None
     if not seen:

@@ -37,6 +37,7 @@ from emsys_rpa.errors import (
     PortalUnreachableError,
     SessionExpiredError,
 )
+from emsys_rpa.pages import inpage
 from emsys_rpa.pages.inpage import script
 from emsys_rpa.pages.wait import poll, polling_for
 from emsys_rpa.textmatch import fold
@@ -197,6 +198,8 @@ class Finder:
         # error page lacks every control, and that is the server's fault, worth another try.
         self._server_error: ServerError | None = None
         context.on("response", self._note_response)
+        # The in-page scripts, defined once in every document the portal opens from now on.
+        context.add_init_script(inpage.installer())
 
     def _note_response(self, response: Response) -> None:
         if response.status >= 500:
@@ -335,7 +338,7 @@ class Finder:
     def _perceive(self, frame: Frame, target: Target, look: Look) -> Found | None:
         prefer = self.learned.get(target.key)
         self.probes += 1
-        result: Any = frame.evaluate(script("perceive"), look.args(prefer=prefer))
+        result: Any = inpage.run(frame, "perceive", look.args(prefer=prefer))
         matches = result["found"]
         if not matches:
             return None
@@ -465,8 +468,8 @@ class Finder:
         scored: dict[str, Suggestion] = {}
         for frame in self.frames():
             try:
-                result: Any = frame.evaluate(
-                    script("perceive"), replace(look, max_rank=99).args(suggest=True)
+                result: Any = inpage.run(
+                    frame, "perceive", replace(look, max_rank=99).args(suggest=True)
                 )
             except PlaywrightError:
                 continue

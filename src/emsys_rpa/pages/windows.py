@@ -20,7 +20,7 @@ from playwright.sync_api import Frame, Locator, Page
 
 from emsys_rpa.errors import ElementNotFoundError
 from emsys_rpa.pages.dialogs import DialogKeeper
-from emsys_rpa.pages.inpage import element_script
+from emsys_rpa.pages import inpage
 from emsys_rpa.pages.locate import Finder, Found, Target
 from emsys_rpa.textmatch import CANCEL_WORDS, CLOSE_WORDS
 
@@ -138,7 +138,7 @@ class Windows:
     def _ask(self, start: Locator, args: dict[str, Any]) -> dict[str, Any] | None:
         self.finder.probes += 1
         try:
-            answer: Any = start.evaluate(element_script("closer"), args)
+            answer: Any = inpage.run_on(start, "closer", args)
         except PlaywrightError:
             return None
         return dict(answer) if answer else None
