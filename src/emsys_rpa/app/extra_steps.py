@@ -31,7 +31,7 @@ def check_manual_sends(run: TaskRun) -> bool:
     midnight = datetime.combine(run.portal.now().date(), time(0), tzinfo=run.settings.portal.tz)
     tab = run.spec.screen.history_label
     with run.steps.step(task, f"check {tab} for today's sends") as step:
-        run.screen.open_history()
+        home = run.screen.open_history(remember_home=True)
         reading = run.grid.read_since(midnight)
         seen = reading.tally.rows_seen
         step.detail = f"{seen} alert row(s) dated today"
@@ -48,8 +48,13 @@ def check_manual_sends(run: TaskRun) -> bool:
         log.warning("task skipped", task=task.name, reason=task.skip_reason)
         run.summary.errors.append(f"{task.name} not sent: {task.skip_reason}")
         return False
-    with run.steps.step(task, "back to Alerte"):
-        run.screen.open()
+    with run.steps.step(task, "back to Alerte") as step:
+        how = run.screen.back_from_history(home)
+        step.detail = {
+            "shown": "its button is shown beside the history",
+            "tab": f"by its tab “{home.text}”" if home else "",
+            "menu": "by the menu",
+        }[how]
     return True
 
 

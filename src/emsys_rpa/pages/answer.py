@@ -8,8 +8,8 @@ from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages import inpage
+from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.redaction import scrub_text
 

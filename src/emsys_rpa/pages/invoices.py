@@ -7,12 +7,10 @@ from typing import Any
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator
 
 from emsys_rpa.dateformat import page_format
 from emsys_rpa.errors import ElementNotFoundError
 from emsys_rpa.history import SEND_DATE_HEADERS
-from emsys_rpa.pages import inpage
 from emsys_rpa.pages.locate import Finder, Found, Target, checkbox, clickable, tab, text_box
 from emsys_rpa.pages.menu import INVOICES_PATH
 from emsys_rpa.pages.sending import Screen
@@ -87,7 +85,7 @@ def date_format_of(field: Found) -> str | None:
     """The format the date box asks for: its value, its mask or the hint beside it; None when
     the page does not say."""
     try:
-        seen: Any = inpage.run_on(field.box, "datehint")
+        seen: Any = field.run("datehint", on_box=True)
     except PlaywrightError:
         seen = None
     if not seen:
@@ -99,23 +97,10 @@ def date_format_of(field: Found) -> str | None:
     )
 
 
+# A box that is no longer there is looked for anew after this long.
+_GONE_MS = 2000
 # Formats a clerk tries, in turn, in a box that says nothing about the one it wants.
 COMMON_FORMATS = ("%d/%m/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%m-%Y")
-# The box shows that it did not take what was typed: marked invalid, or drawn in red.
-_REFUSED = """(e) => {
-  if ((e.getAttribute('aria-invalid') || '') === 'true') return true;
-  const red = c => { const m = /rgba?\\((\\d+),\\s*(\\d+),\\s*(\\d+)/.exec(c || '');
-    return !!m && +m[1] >= 150 && +m[2] <= 90 && +m[3] <= 90; };
-  const style = getComputedStyle(e);
-  return red(style.color) || red(style.borderTopColor);
-}"""
-
-
-def _refused(field: Locator) -> bool:
-    try:
-        return bool(field.evaluate(_REFUSED))
-    except PlaywrightError:
-        return False
 
 
 def _type_in_its_format(field: Found, day: date, default_format: str) -> str:
@@ -131,8 +116,7 @@ def _type_in_its_format(field: Found, day: date, default_format: str) -> str:
     text = ""
     for form in formats:
         text = day.strftime(form)
-        _type_date(field.box, text)
-        if not _refused(field.box):
+        if _type_date(field, text):
             if form != default_format:
                 log.info("the date box took another format", format=form)
             return text
@@ -154,14 +138,14 @@ def fill_period(finder: Finder, start: date, end: date, default_format: str) -> 
     )
     values: list[str] = []
     for attempt in range(3):
-        fields = [_again(finder, f, t) for f, (t, _) in zip(fields, ends, strict=True)]
-        values = [field.box.input_value() for field in fields]
+        read = [_read_back(finder, f, t) for f, (t, _) in zip(fields, ends, strict=True)]
+        fields, values = [f for f, _ in read], [v for _, v in read]
         if _same_dates(values, typed, (start, end)):
             log.info("Perioada filled", period_from=typed[0], period_to=typed[1])
             return typed
         log.info("Perioada read back differently, typing again", attempt=attempt + 1, got=values)
         for field, text in zip(fields, typed, strict=True):
-            _type_date(field.box, text)
+            _type_date(field, text)
     raise ElementNotFoundError(
         f"Perioada does not keep the dates {typed[0]} – {typed[1]} (it shows {values})",
         hint="set invoices_period_from / invoices_period_to under [selectors], "
@@ -169,31 +153,34 @@ def fill_period(finder: Finder, start: date, end: date, default_format: str) -> 
     )
 
 
-def _again(finder: Finder, field: Found, target: Target) -> Found:
-    """The same box, if it is still on the page (a postback redraws it); else found anew."""
+def _read_back(finder: Finder, field: Found, target: Target) -> tuple[Found, str]:
+    """The box's value now: the same box if it is still shown (a postback redraws it in the
+    same place), else the box found anew."""
     try:
-        if field.box.count() == 1 and field.box.is_visible():
-            return field
+        state: Any = field.run("datefield", {"mode": "read"}, on_box=True, timeout_ms=_GONE_MS)
+        if state["shown"]:
+            return field, str(state["value"])
     except PlaywrightError:
         pass
-    return finder.find(target)
+    field = finder.find(target)
+    return field, field.box.input_value()
 
 
-def _type_date(field: Locator, value: str) -> None:
-    field.fill(value)
-    if field.input_value() != value:
-        # A masked/date-picker input that rewrites what fill() put in: type it key by key.
-        try:
-            field.click()
-            field.press("ControlOrMeta+a")
-            field.press_sequentially(value)
-        except PlaywrightError:
-            return
-    # A date picker reads what was typed when the box loses focus.
+def _type_date(field: Found, value: str) -> bool:
+    """Type ``value`` into the box and leave it; False if the box shows it refuses it."""
+    box = field.box
+    box.fill(value)
     try:
-        field.blur()
+        state: Any = field.run("datefield", {"mode": "check", "expected": value}, on_box=True)
+        if not state["left"]:
+            # A masked/date-picker input that rewrote what fill() put in: type it key by key.
+            box.click()
+            box.press("ControlOrMeta+a")
+            box.press_sequentially(value)
+            state = field.run("datefield", {"mode": "leave"}, on_box=True)
     except PlaywrightError:
-        return
+        return True  # the page changed under it (a postback): the read-back will tell
+    return not state["refused"]
 
 
 def _same_dates(values: list[str], typed: tuple[str, str], iso: tuple[date, date]) -> bool:

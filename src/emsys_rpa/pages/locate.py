@@ -120,6 +120,11 @@ class Found:
     control: Locator | None = None  # the control itself, when it is not what is clicked
     name: str = ""
     checked: bool | None = None
+    css: str = ""  # the CSS selector of ``locator`` when the in-page search built it
+    box_css: str = ""  # … and of ``box``
+    # Enabled, and a click at its middle reaches it (in view, nothing drawn over it): None
+    # when not known (found by a selector).
+    clickable_now: bool | None = None
 
     @property
     def page(self) -> Page:
@@ -129,6 +134,23 @@ class Found:
     def box(self) -> Locator:
         """The control (its state, its value)."""
         return self.control if self.control is not None else self.locator
+
+    def run(
+        self,
+        name: str,
+        args: Any = None,
+        *,
+        on_box: bool = False,
+        timeout_ms: float | None = None,
+    ) -> Any:
+        """The in-page element script ``name`` on what is clicked (``on_box``: on the box).
+
+        ``timeout_ms``: how long to wait for the element when it is not on the page now.
+        """
+        css, locator = (self.box_css, self.box) if on_box else (self.css, self.locator)
+        if css:
+            return inpage.run_at(self.frame, css, locator, name, args, timeout_ms=timeout_ms)
+        return inpage.run_on(locator, name, args, timeout_ms=timeout_ms)
 
 
 @dataclass(frozen=True)
@@ -352,6 +374,9 @@ class Finder:
             control,
             str(best["name"]),
             best["checked"],
+            str(best["css"]),
+            str(best["control"]),
+            bool(best["reachable"]) and not best["disabled"],
         )
 
     def _note(self, target: Target, found: Found) -> None:

@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator
 
 from emsys_rpa.pages.dialogs import DialogKeeper
-from emsys_rpa.pages.locate import Finder, Scope, Target, clickable
+from emsys_rpa.pages.locate import Finder, Found, Scope, Target, clickable
 from emsys_rpa.pages.wait import poll
 from emsys_rpa.redaction import scrub_text
 from emsys_rpa.textmatch import fold, label_regex
@@ -67,45 +67,6 @@ MESSAGE_TEXT = Target(
     "message_text", "the information message (“…programată cu succes”)", _success_text
 )
 
-_BOX_TEXT = """(e) => {
-  // What a person reads in a box: its words, an icon's glyph left out (an "i" or "!" drawn in
-  // a badge, an <i> icon, anything hidden from assistive technology), and words in separate
-  // boxes kept apart ("Informare" above "Operația…" is not "InformareOperația").
-  const read = root => {
-    const parts = [];
-    const walk = n => {
-      for (const c of n.childNodes) {
-        if (c.nodeType === Node.TEXT_NODE) { parts.push(c.nodeValue); continue; }
-        if (c.nodeType !== Node.ELEMENT_NODE) continue;
-        const style = getComputedStyle(c);
-        if (style.display === 'none' || style.visibility === 'hidden') continue;
-        const role = (c.getAttribute('role') || '').toLowerCase();
-        if (c.getAttribute('aria-hidden') === 'true') continue;
-        if (['img', 'presentation', 'none'].includes(role)) continue;
-        const apart = style.display !== 'inline' || style.cssFloat !== 'none';
-        const text = (c.textContent || '').trim();
-        if (!c.children.length && text.length === 1 && !/[0-9]/.test(text)
-            && (apart || c.tagName === 'I')) continue;
-        if (c.tagName === 'BR') { parts.push(' '); continue; }
-        if (apart) parts.push(' ');
-        if (c.tagName === 'INPUT') parts.push(c.value || ''); else walk(c);
-        if (apart) parts.push(' ');
-      }
-    };
-    walk(root);
-    return parts.join('').replace(/\\s+/g, ' ').trim();
-  };
-  // The smallest ancestor of the OK button that says more than "OK": the message box.
-  let node = e.parentElement;
-  const own = (e.innerText || e.value || '').trim();
-  while (node && node !== document.body) {
-    const text = read(node);
-    if (text.length > own.length + 3) return text;
-    node = node.parentElement;
-  }
-  return '';
-}"""
-
 
 def await_message(
     finder: Finder,
@@ -134,7 +95,7 @@ def await_message(
         found = finder.locate(MESSAGE_OK)
         if found is not None:
             on_shown()
-            return _acknowledge(finder, found.locator)
+            return _acknowledge(finder, found)
         found = finder.locate(MESSAGE_TEXT) if page_text else None
         # A box shows its sentence and its OK together: a sentence with an OK beside it is a
         # box that appeared between the two looks; its OK is pressed on the next pass.
@@ -167,10 +128,11 @@ class _SessionGone(Exception):
     """The login form is back while waiting for the message: stop waiting."""
 
 
-def _acknowledge(finder: Finder, ok: Locator) -> InfoMessage:
-    """Read the box around ``ok``, then press OK."""
+def _acknowledge(finder: Finder, found: Found) -> InfoMessage:
+    """Read the box around the OK button ``found``, then press OK."""
+    ok = found.locator
     try:
-        text = str(ok.evaluate(_BOX_TEXT))
+        text = str(found.run("boxtext"))
     except PlaywrightError:
         text = ""
     text = scrub_text(" ".join(re.sub(r"\s*\bOK\s*$", "", text).split()))

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator
 
 from emsys_rpa.errors import (
     ControlNotOperableError,
@@ -34,6 +36,9 @@ log = structlog.get_logger("emsys_rpa.pages.sending")
 
 # A click that did not tick Fundal within this long: try the other part (box or label).
 _TRY_S = 2.5
+# After the screen's own tab is clicked, at most this long for the screen to show again
+# before the menu is used instead.
+_HOME_TAB_S = 10.0
 _TICKED_JS = """(e) => e.isConnected && (e.tagName === 'INPUT' ? e.checked
   : e.control ? e.control.checked
   : (e.getAttribute('aria-checked') || e.getAttribute('aria-pressed') || '') === 'true')"""
@@ -63,6 +68,14 @@ HISTORY_REFRESH = Target(
         text=False,
     ),
 )
+
+
+@dataclass(frozen=True)
+class HomeTab:
+    """The tab a screen showed before its history tab was opened: the way back to it."""
+
+    locator: Locator
+    text: str
 
 
 @dataclass(frozen=True)
@@ -169,9 +182,12 @@ class SendingScreen:
         """
         found = self.finder.find(self.screen.send)
         # Can it be clicked at all (not covered, not disabled)? Asked without clicking, so that
-        # a button that cannot be pressed fails the task before any intent is recorded.
+        # a button that cannot be pressed fails the task before any intent is recorded. The
+        # in-page search already said so when it was enabled and on top; else Playwright's
+        # trial click decides (it also scrolls it into view and waits for it to be enabled).
         try:
-            found.locator.click(trial=True)
+            if not found.clickable_now:
+                found.locator.click(trial=True)
         except PlaywrightError as exc:
             raise ControlNotOperableError(
                 f"could not press {self.screen.send.what}: {explain(exc)}",
@@ -206,10 +222,37 @@ class SendingScreen:
             if self.finder.present(anchor):
                 self.windows.close(anchor, order=order, what=anchor.what)
 
-    def open_history(self) -> None:
-        """Show the history tab (clicking it again refreshes it on most portals)."""
+    def open_history(self, *, remember_home: bool = False) -> HomeTab | None:
+        """Show the history tab (clicking it again refreshes it on most portals).
+
+        ``remember_home``: first note the tab the screen shows now, to come back to it.
+        """
         found = self.finder.find(self.screen.history_tab)
+        home = _home_tab(found) if remember_home else None
         click(found.locator, self.screen.history_tab.what)
+        return home
+
+    def back_from_history(self, home: HomeTab | None) -> str:
+        """Show the screen again after its history tab: "shown", "tab" or "menu" (how).
+
+        A configure button drawn outside the tabs is still there. Else a person clicks the tab
+        the screen showed at first: one postback instead of the menu's hover, click and page
+        load. If that tab was not told apart, or does not bring the button back, the menu.
+        """
+        if self.finder.present(self.screen.configure):
+            return "shown"
+        if home is not None:
+            try:
+                home.locator.click(timeout=_HOME_TAB_S * 1000)
+            except PlaywrightError as exc:
+                log.info("could not click the screen's tab", tab=home.text, error=error_line(exc))
+            else:
+                timeout = min(self.finder.timeout_s, _HOME_TAB_S)
+                if self.finder.wait_for(self.screen.configure, timeout_s=timeout) is not None:
+                    return "tab"
+                log.info("the screen's tab did not show its button", tab=home.text)
+        self.open()
+        return "menu"
 
     def refresh_history(self) -> bool:
         """Press the history's own refresh button, if it has one; True if pressed."""
@@ -221,6 +264,17 @@ class SendingScreen:
 
     def _click_then_expect(self, control: Target, expected: Target) -> None:
         press_then_expect(self.finder, self.dialogs, control, expected)
+
+
+def _home_tab(history_tab: Found) -> HomeTab | None:
+    """The tab shown beside ``history_tab`` now, if the strip tells which one it is."""
+    try:
+        answer: Any = history_tab.run("tabstrip")
+    except PlaywrightError:
+        return None
+    if not answer:
+        return None
+    return HomeTab(history_tab.frame.locator(str(answer["css"])), str(answer["text"]))
 
 
 def press_then_expect(

@@ -19,8 +19,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 
 from emsys_rpa.errors import ElementNotFoundError
-from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages import inpage
+from emsys_rpa.pages.dialogs import DialogKeeper
 from emsys_rpa.pages.locate import Finder, Found, Target
 from emsys_rpa.textmatch import CANCEL_WORDS, CLOSE_WORDS
 
@@ -44,11 +44,12 @@ class _Level:
 
     start: Locator
     frame: Frame
+    css: str = ""  # selects ``start`` in ``frame``, when known
 
 
-def _outwards(element: Locator, frame: Frame) -> list[_Level]:
+def _outwards(element: Locator, frame: Frame, css: str = "") -> list[_Level]:
     """The anchor, then the frame element holding its frame, and so on up to the window."""
-    levels = [_Level(element, frame)]
+    levels = [_Level(element, frame, css)]
     current = frame
     while current.parent_frame is not None:
         handle = current.frame_element()
@@ -119,10 +120,10 @@ class Windows:
             "words": {k: _WORDS[k] for k in order},
             "symbols": CLOSE_WORDS[:5],
         }
-        levels = _outwards(found.locator, found.frame)
+        levels = _outwards(found.locator, found.frame, found.css)
         for mode in ("window", "nearest"):
             for level in levels:
-                answer = self._ask(level.start, {**args, "mode": mode})
+                answer = self._ask(level, {**args, "mode": mode})
                 if answer is None:
                     continue
                 if answer["css"]:
@@ -130,15 +131,19 @@ class Windows:
                     return level.frame.locator(answer["css"])
                 if mode == "window" and answer["window"] and level.frame is not found.frame:
                     # The window around an iframe without its own X: look inside the frame.
-                    inner = self._ask(found.frame.locator("body"), {**args, "mode": "inside"})
+                    body = _Level(found.frame.locator("body"), found.frame, "body")
+                    inner = self._ask(body, {**args, "mode": "inside"})
                     if inner is not None and inner["css"]:
                         return found.frame.locator(inner["css"])
         return None
 
-    def _ask(self, start: Locator, args: dict[str, Any]) -> dict[str, Any] | None:
+    def _ask(self, level: _Level, args: dict[str, Any]) -> dict[str, Any] | None:
         self.finder.probes += 1
         try:
-            answer: Any = inpage.run_on(start, "closer", args)
+            if level.css:
+                answer: Any = inpage.run_at(level.frame, level.css, level.start, "closer", args)
+            else:
+                answer = inpage.run_on(level.start, "closer", args)
         except PlaywrightError:
             return None
         return dict(answer) if answer else None

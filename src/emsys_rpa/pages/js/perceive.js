@@ -3,9 +3,12 @@
 //   kind  press | menu | tab: something to click, named by its text (menu/tab: exact only);
 //         check: a checkbox-like thing next to its label; type: a text box by its label, or
 //         the nth visible text box after the text `near` in that text's row.
-// Returns {found: [{rank, how, css, control, name, checked, disabled}], preferred, suggestions}:
+// Returns {found: [{rank, how, css, control, name, checked, disabled, reachable}], preferred,
+// suggestions}:
 // the matches best first (rank = the strategy's place in the order of preference), `css`
-// the element a person would click (a label drawn over its hidden box), `control` the control.
+// the element a person would click (a label drawn over its hidden box), `control` the control,
+// `reachable` whether a click at the middle of what is clicked would reach it now (in view, on
+// top of whatever else is drawn there).
 const wanted = args.labels.map(norm).filter(Boolean);
 const wantedWords = args.labels.map(words).filter(w => w.trim());
 const isWanted = s => wanted.includes(norm(s || ''));
@@ -224,6 +227,7 @@ return {
     name: nameOf(f.control).slice(0, 120),
     checked: kind === 'check' ? isChecked(f.control) : null,
     disabled: disabled(f.control),
+    reachable: (top => !!top && (top === f.operate || f.operate.contains(top)))(hit(f.operate)),
   })),
   preferred,
   suggestions,
