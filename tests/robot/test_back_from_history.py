@@ -102,13 +102,13 @@ def test_a_strip_that_does_not_say_which_tab_is_shown_sends_the_robot_by_the_men
     assert kit.page.get_by_role("button", name="Configurează trimitere alertă").is_visible()
 
 
-def test_a_button_shown_beside_the_history_needs_no_way_back(
+def test_a_button_shown_beside_the_history_needs_no_way_back_when_no_tab_is_known(
     kit: Kit, tiny_server: TinyServer
 ) -> None:
     beside = SCREEN.replace(
         "<div id=body>", "<button>Configurează trimitere alertă</button><div id=body>"
     )
-    tiny_server.routes["/alerte"] = lambda method, form: beside.format(strip=TWO_PLAIN)
+    tiny_server.routes["/alerte"] = lambda method, form: beside.format(strip=THREE_UNMARKED)
     kit.page.goto(tiny_server.url + "/alerte")
     screen = SendingScreen(kit.finder, kit.dialogs, kit.windows, alerts.ALERTS)
     remembered = screen.open_history(remember_home=True)

@@ -97,9 +97,13 @@ def await_message(
             on_shown()
             return _acknowledge(finder, found)
         found = finder.locate(MESSAGE_TEXT) if page_text else None
-        # A box shows its sentence and its OK together: a sentence with an OK beside it is a
-        # box that appeared between the two looks; its OK is pressed on the next pass.
-        if found is not None and not finder.present(MESSAGE_OK):
+        if found is not None:
+            # A box shows its sentence and its OK together: a sentence with an OK beside it is
+            # a box that appeared between the two looks, and its OK is pressed.
+            ok = finder.locate(MESSAGE_OK)
+            if ok is not None:
+                on_shown()
+                return _acknowledge(finder, ok)
             on_shown()
             text = scrub_text(found.locator.inner_text())
             log.info("information message", via="page", text=text)

@@ -219,8 +219,9 @@ class SendingScreen:
         """Close the windows innermost first: with X after a send, with Renunț on cancel."""
         order = CANCEL_FIRST if cancel else AFTER_SEND
         for anchor in reversed(self.screen.windows):
-            if self.finder.present(anchor):
-                self.windows.close(anchor, order=order, what=anchor.what)
+            found = self.finder.locate(anchor)
+            if found is not None:
+                self.windows.close(anchor, order=order, what=anchor.what, found=found)
 
     def open_history(self, *, remember_home: bool = False) -> HomeTab | None:
         """Show the history tab (clicking it again refreshes it on most portals).
@@ -235,12 +236,10 @@ class SendingScreen:
     def back_from_history(self, home: HomeTab | None) -> str:
         """Show the screen again after its history tab: "shown", "tab" or "menu" (how).
 
-        A configure button drawn outside the tabs is still there. Else a person clicks the tab
-        the screen showed at first: one postback instead of the menu's hover, click and page
-        load. If that tab was not told apart, or does not bring the button back, the menu.
+        A person clicks the tab the screen showed at first: one postback instead of the menu's
+        hover, click and page load. Without such a tab, a configure button drawn outside the
+        tabs is still there. Else, or if the tab does not bring the button back, the menu.
         """
-        if self.finder.present(self.screen.configure):
-            return "shown"
         if home is not None:
             try:
                 home.locator.click(timeout=_HOME_TAB_S * 1000)
@@ -251,6 +250,8 @@ class SendingScreen:
                 if self.finder.wait_for(self.screen.configure, timeout_s=timeout) is not None:
                     return "tab"
                 log.info("the screen's tab did not show its button", tab=home.text)
+        elif self.finder.present(self.screen.configure):
+            return "shown"
         self.open()
         return "menu"
 

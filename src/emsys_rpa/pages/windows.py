@@ -74,10 +74,17 @@ class Windows:
         self.main_page = main_page
 
     def close(
-        self, anchor: Target, *, order: Sequence[CloseKind] = AFTER_SEND, what: str = "window"
+        self,
+        anchor: Target,
+        *,
+        order: Sequence[CloseKind] = AFTER_SEND,
+        what: str = "window",
+        found: Found | None = None,
     ) -> None:
-        """Close the window holding ``anchor`` and wait until the anchor is gone."""
-        found = self.finder.find(anchor)
+        """Close the window holding ``anchor`` and wait until the anchor is gone.
+
+        ``found``: the anchor as the caller has just seen it (else it is looked for)."""
+        found = found or self.finder.find(anchor)
         page = found.page
         control = self._close_control(found, order)
         # Closing may ask "are you sure?" (unsaved changes): yes, once.
