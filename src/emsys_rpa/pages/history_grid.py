@@ -37,7 +37,7 @@ from emsys_rpa.pages import inpage
 from emsys_rpa.pages.inpage import script
 from emsys_rpa.pages.locate import Finder
 from emsys_rpa.pages.pager import Control, Kind, Pager, classify
-from emsys_rpa.pages.wait import poll, polling_for
+from emsys_rpa.pages.wait import FIRST_WAIT_MS, poll, polling_for
 from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.pages.history")
@@ -171,6 +171,12 @@ class HistoryGrid:
             if pages:
                 self._wait_for_grid(pages[0].main_frame, wait_ms)
 
+        frames = self.finder.frames()
+        if len(frames) == 1:
+            # One frame, just asked to show the grid (a tab clicked): it is usually still on
+            # its way, and waiting for it first spares a look that finds nothing. With frames,
+            # the grid may be in any of them and is looked for at once.
+            self._wait_for_grid(frames[0], FIRST_WAIT_MS)
         grid = poll(
             shown,
             timeout_s=self.finder.timeout_s if timeout_s is None else timeout_s,

@@ -132,3 +132,27 @@ def run_at(
     if result == _MISSING:
         result = run_on(locator, name, args, timeout_ms=timeout_ms)
     return result
+
+
+@cache
+def _until(name: str) -> str:
+    key, entry, missing = json.dumps(_global()), json.dumps(name), json.dumps(_MISSING)
+    return f"""(a) => {{ const k = globalThis[{key}]; if (!k) return {missing};
+  return new Promise(resolve => {{
+    const end = performance.now() + a.waitMs;
+    const step = () => {{
+      let r;
+      try {{ r = k[{entry}](a.args); }} catch (e) {{ resolve({missing}); return; }}
+      if ((r.found.length > 0) === a.seen || performance.now() >= end) {{ resolve(r); return; }}
+      setTimeout(step, a.waitMs <= 250 ? 16 : 100);
+    }};
+    step();
+  }}); }}"""
+
+
+def run_until(frame: Frame, name: str, args: Any, *, seen: bool, wait_ms: float) -> Any:
+    """The frame script ``name`` (one that answers ``{found: [...]}``), run in the page until
+    it finds something (``seen``) or nothing (not ``seen``), at most ``wait_ms``: its last
+    answer, in one round trip however many times it looked. None where it is not installed."""
+    result = frame.evaluate(_until(name), {"args": args, "seen": seen, "waitMs": wait_ms})
+    return None if result == _MISSING else result

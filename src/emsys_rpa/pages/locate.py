@@ -39,7 +39,7 @@ from emsys_rpa.errors import (
 )
 from emsys_rpa.pages import inpage
 from emsys_rpa.pages.inpage import script
-from emsys_rpa.pages.wait import poll, polling_for
+from emsys_rpa.pages.wait import FIRST_WAIT_MS, poll, polling_for
 from emsys_rpa.textmatch import fold
 
 log = structlog.get_logger("emsys_rpa.pages")
@@ -186,6 +186,27 @@ def _strategy_index(learned: str | None, count: int) -> int:
         if index < count:
             return index
     return 0
+
+
+def _found_in(frame: Frame, result: Any) -> Found | None:
+    """The best match of a perceive answer, as a ``Found`` in ``frame``."""
+    matches = result["found"]
+    if not matches:
+        return None
+    best = matches[0]
+    control = frame.locator(best["control"]) if best["control"] != best["css"] else None
+    return Found(
+        frame.locator(best["css"]),
+        frame,
+        int(best["rank"]),
+        str(best["how"]),
+        control,
+        str(best["name"]),
+        best["checked"],
+        str(best["css"]),
+        str(best["control"]),
+        bool(best["reachable"]) and not best["disabled"],
+    )
 
 
 class Finder:
@@ -336,7 +357,8 @@ class Finder:
 
         The one that found it last time (else the first) is asked alone: when it answers, that
         is one round trip instead of two. The others are then asked as one union first (one
-        round trip when none is there), and one by one only if the union finds something.
+        round trip when none is there), and one by one only if the union finds something —
+        all but the last, which is the one when the others are not.
         """
         candidates = [c.filter(visible=True) for c in build(frame)]
         if not candidates:
@@ -351,33 +373,59 @@ class Finder:
         self.probes += 1
         if reduce(lambda a, b: a.or_(b), [c for _, c in rest]).count() == 0:
             return None
-        for index, candidate in rest:
+        for index, candidate in rest[:-1]:
             self.probes += 1
             if candidate.count() > 0:
                 return Found(candidate.first, frame, index, f"strategy-{index}")
-        return None
+        index, candidate = rest[-1]
+        return Found(candidate.first, frame, index, f"strategy-{index}")
 
     def _perceive(self, frame: Frame, target: Target, look: Look) -> Found | None:
         prefer = self.learned.get(target.key)
         self.probes += 1
         result: Any = inpage.run(frame, "perceive", look.args(prefer=prefer))
-        matches = result["found"]
-        if not matches:
+        return _found_in(frame, result)
+
+    def _alone(self, target: Target) -> tuple[Frame, Look] | None:
+        """The one frame to look in when the browser shows a single window without frames,
+        and the target is found by an in-page search: the frame where the page can wait."""
+        if not isinstance(target.find, Look) or self.override(target.key):
             return None
-        best = matches[0]
-        control = frame.locator(best["control"]) if best["control"] != best["css"] else None
-        return Found(
-            frame.locator(best["css"]),
-            frame,
-            int(best["rank"]),
-            str(best["how"]),
-            control,
-            str(best["name"]),
-            best["checked"],
-            str(best["css"]),
-            str(best["control"]),
-            bool(best["reachable"]) and not best["disabled"],
-        )
+        pages = self.pages()
+        if len(pages) != 1:
+            return None
+        frames = pages[0].frames
+        return (frames[0], target.find) if len(frames) == 1 else None
+
+    def _wait_in_page(self, target: Target, wait_ms: float, *, seen: bool) -> Any:
+        """In the lone frame (``_alone``), let the page look until ``target`` is seen (or is
+        gone), at most ``wait_ms``: one round trip. Its last answer; None if it cannot."""
+        alone = self._alone(target)
+        if alone is None:
+            return None
+        frame, look = alone
+        self.probes += 1
+        try:
+            return inpage.run_until(
+                frame,
+                "perceive",
+                look.args(prefer=self.learned.get(target.key)),
+                seen=seen,
+                wait_ms=wait_ms,
+            )
+        except PlaywrightError:
+            return None  # navigating: the caller looks again
+
+    def _seen_in_page(self, target: Target, wait_ms: float) -> Found | None:
+        result = self._wait_in_page(target, wait_ms, seen=True)
+        alone = self._alone(target)
+        if result is None or alone is None:
+            return None
+        found = _found_in(alone[0], result)
+        if found is not None:
+            self._note(target, found)
+            self._server_error = None
+        return found
 
     def _note(self, target: Target, found: Found) -> None:
         self.whats[target.key] = target.what
@@ -431,8 +479,18 @@ class Finder:
         """Wait until ``target`` is visible somewhere; None after the timeout."""
 
         started = time.monotonic()
+        # Seen by the page while it waited (one window, no frames): no need to look again.
+        seen: list[Found] = []
+        if frames is None:
+            # Usually just asked for by a click whose answer is on its way: let the page wait
+            # for it first, rather than look once too early and then wait.
+            early = self._seen_in_page(target, FIRST_WAIT_MS)
+            if early is not None:
+                return early
 
         def check() -> Found | None:
+            if seen:
+                return seen.pop()
             found = self.locate(target, frames() if frames else None)
             if found is not None:
                 self._server_error = None
@@ -443,11 +501,15 @@ class Finder:
                 raise self.not_found(target)
             return None
 
-        return poll(
-            check,
-            timeout_s=self.timeout_s if timeout_s is None else timeout_s,
-            idle=lambda ms: self.wait_a_little(target, ms),
-        )
+        def idle(wait_ms: float) -> None:
+            if frames is None and self._alone(target) is not None:
+                found = self._seen_in_page(target, wait_ms)
+                if found is not None:
+                    seen.append(found)
+                return
+            self.wait_a_little(target, wait_ms)
+
+        return poll(check, timeout_s=self.timeout_s if timeout_s is None else timeout_s, idle=idle)
 
     def find(
         self,
@@ -468,6 +530,10 @@ class Finder:
     def wait_gone(self, target: Target, *, timeout_s: float | None = None) -> bool:
         """Wait until ``target`` is visible nowhere; False if it is still there at the timeout."""
         last: list[Found] = []
+        # One window without frames: the page watches for it to go, in one round trip.
+        answer = self._wait_in_page(target, FIRST_WAIT_MS, seen=False)
+        if answer is not None and not answer["found"]:
+            return True
 
         def gone() -> bool | None:
             found = self.locate(target)

@@ -67,6 +67,8 @@ _LOCKED = re.compile(r"blocat|locked|dezactivat|suspendat|disabled")
 
 # Once a page has finished loading, how long its login form may take to be drawn by script.
 _FORM_GRACE_S = 2.0
+# After sending the form, the first wait for its answer before looking at the page (ms).
+_FIRST_LOOK_MS = 200.0
 _SINCE_LOAD = """() => document.readyState === 'complete'
   ? (performance.now() - (performance.getEntriesByType('navigation')[0] || {loadEventEnd: 0})
       .loadEventEnd) / 1000
@@ -240,7 +242,10 @@ class LoginPage:
             except PlaywrightError:
                 pass
 
-        if poll(signed_in_now, timeout_s=timeout_s, idle=idle, first_ms=200):
+        # The form was just sent: its answer is a page on its way. Waiting for it first (a
+        # condition: loaded, the password field gone) spares looks at the page being left.
+        idle(_FIRST_LOOK_MS)
+        if poll(signed_in_now, timeout_s=timeout_s, idle=idle, first_ms=_FIRST_LOOK_MS):
             log.info("logged in")
             return
         if self.is_shown():
