@@ -327,19 +327,19 @@ class Step:
     """A step of a task's flow, as the portal names the request (``at=`` without the action)."""
 
     name: str
-    at: Mapping[str, str]  # per task: ``alerts.screen#2`` (a task missing: not in its flow)
+    at: Mapping[str, str]  # per task: ``alerts.history#2`` (a task missing: not in its flow)
     when: Literal["before", "at", "after"]  # Trimite
     reached: Callable[[Variant], bool] = lambda variant: True
 
 
 # The requests of each flow (the mock's request log of a clean run, per rendering): alerts —
-# Alerte, Istoric alerte (manual sends today?), Alerte again, [configure, method], Trimite,
-# [ok | close], Istoric alerte while verifying; invoices — Transmitere Facturi, [configure],
-# Trimite, [ok | close], Istoric facturi while verifying.
+# Alerte, Istoric alerte (manual sends today?), Alerte's first tab again, [configure, method],
+# Trimite, [ok | close], Istoric alerte while verifying; invoices — Transmitere Facturi,
+# [configure], Trimite, [ok | close], Istoric facturi while verifying.
 STEPS: tuple[Step, ...] = (
     Step("opening the screen", {t: f"{t}.screen" for t in TASKS}, "before"),
     Step("reading the history for manual sends", {"alerts": "alerts.history"}, "before"),
-    Step("opening the screen again", {"alerts": "alerts.screen#2"}, "before"),
+    Step("switching back to the screen's first tab", {"alerts": "alerts.tab"}, "before"),
     Step(
         "opening the configuration window",
         {t: f"{t}.configure" for t in TASKS},
@@ -365,7 +365,7 @@ ACTIONS = {"503": "503 Service Unavailable", "expire": "the session expires"}
 
 
 def _step_name(at: str) -> str:
-    """``alerts.screen#2`` → ``alerts.screen`` (the step the request log and ledger name)."""
+    """``alerts.history#2`` → ``alerts.history`` (the step the request log and ledger name)."""
     return at.split("#", 1)[0]
 
 

@@ -251,7 +251,7 @@ class BrowserSession:
             self.top_page().screenshot(
                 path=str(target),
                 full_page=True,
-                mask=_with_something_to_hide(mask or []),
+                mask=mask or [],
                 timeout=10_000,
                 type="jpeg" if evidence else "png",
                 quality=EVIDENCE_JPEG_QUALITY if evidence else None,
@@ -322,18 +322,3 @@ class BrowserSession:
         except PlaywrightError as exc:
             log.warning("trace not saved", error=error_line(exc))
         return None
-
-
-def _with_something_to_hide(mask: list[Locator]) -> list[Locator]:
-    """The masks that cover something now: masking costs a pass over every frame per shot,
-    and a password field is on screen only at the login. When it cannot be told (the page is
-    changing), the mask is kept."""
-    kept: list[Locator] = []
-    for locator in mask:
-        try:
-            covers = locator.count() > 0
-        except PlaywrightError:
-            covers = True
-        if covers:
-            kept.append(locator)
-    return kept

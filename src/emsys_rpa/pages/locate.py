@@ -209,6 +209,10 @@ def _found_in(frame: Frame, result: Any) -> Found | None:
     )
 
 
+class _GaveUp(Exception):
+    """A wait asked to end on a server error met one."""
+
+
 class Finder:
     """Looks for targets across the context's windows and frames, waiting on conditions.
 
@@ -397,16 +401,19 @@ class Finder:
         frames = pages[0].frames
         return (frames[0], target.find) if len(frames) == 1 else None
 
-    def _wait_in_page(self, target: Target, wait_ms: float, *, seen: bool) -> Any:
+    def _wait_in_page(
+        self, target: Target, wait_ms: float, *, seen: bool
+    ) -> tuple[Frame, Any] | None:
         """In the lone frame (``_alone``), let the page look until ``target`` is seen (or is
-        gone), at most ``wait_ms``: one round trip. Its last answer; None if it cannot."""
+        gone), at most ``wait_ms``: one round trip. The frame and its last answer; None if the
+        page cannot wait there."""
         alone = self._alone(target)
         if alone is None:
             return None
         frame, look = alone
         self.probes += 1
         try:
-            return inpage.run_until(
+            answer = inpage.run_until(
                 frame,
                 "perceive",
                 look.args(prefer=self.learned.get(target.key)),
@@ -415,13 +422,11 @@ class Finder:
             )
         except PlaywrightError:
             return None  # navigating: the caller looks again
+        return None if answer is None else (frame, answer)
 
     def _seen_in_page(self, target: Target, wait_ms: float) -> Found | None:
-        result = self._wait_in_page(target, wait_ms, seen=True)
-        alone = self._alone(target)
-        if result is None or alone is None:
-            return None
-        found = _found_in(alone[0], result)
+        waited = self._wait_in_page(target, wait_ms, seen=True)
+        found = _found_in(*waited) if waited is not None else None
         if found is not None:
             self._note(target, found)
             self._server_error = None
@@ -475,8 +480,13 @@ class Finder:
         *,
         timeout_s: float | None = None,
         frames: Callable[[], Sequence[Frame]] | None = None,
+        until_server_error: bool = False,
     ) -> Found | None:
-        """Wait until ``target`` is visible somewhere; None after the timeout."""
+        """Wait until ``target`` is visible somewhere; None after the timeout.
+
+        ``until_server_error``: also None as soon as the portal answers any request with a
+        5xx (a partial update too), when the caller has another way to go.
+        """
 
         started = time.monotonic()
         # Seen by the page while it waited (one window, no frames): no need to look again.
@@ -496,6 +506,8 @@ class Finder:
                 self._server_error = None
                 return found
             self.check_session()
+            if until_server_error and self.server_error(since=started) is not None:
+                raise _GaveUp
             if self.server_error(since=started, documents_only=True) is not None:
                 # A window was replaced by an error page: what is awaited cannot come.
                 raise self.not_found(target)
@@ -509,7 +521,12 @@ class Finder:
                 return
             self.wait_a_little(target, wait_ms)
 
-        return poll(check, timeout_s=self.timeout_s if timeout_s is None else timeout_s, idle=idle)
+        try:
+            return poll(
+                check, timeout_s=self.timeout_s if timeout_s is None else timeout_s, idle=idle
+            )
+        except _GaveUp:
+            return None
 
     def find(
         self,
@@ -531,8 +548,8 @@ class Finder:
         """Wait until ``target`` is visible nowhere; False if it is still there at the timeout."""
         last: list[Found] = []
         # One window without frames: the page watches for it to go, in one round trip.
-        answer = self._wait_in_page(target, FIRST_WAIT_MS, seen=False)
-        if answer is not None and not answer["found"]:
+        waited = self._wait_in_page(target, FIRST_WAIT_MS, seen=False)
+        if waited is not None and not waited[1]["found"]:
             return True
 
         def gone() -> bool | None:

@@ -247,7 +247,10 @@ class SendingScreen:
                 log.info("could not click the screen's tab", tab=home.text, error=error_line(exc))
             else:
                 timeout = min(self.finder.timeout_s, _HOME_TAB_S)
-                if self.finder.wait_for(self.screen.configure, timeout_s=timeout) is not None:
+                shown = self.finder.wait_for(
+                    self.screen.configure, timeout_s=timeout, until_server_error=True
+                )
+                if shown is not None:
                     return "tab"
                 log.info("the screen's tab did not show its button", tab=home.text)
         elif self.finder.present(self.screen.configure):
