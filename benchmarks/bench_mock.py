@@ -33,6 +33,7 @@ class FreshPortals:
     scratch: Path
     say: Callable[[str], None]
     templates: dict[int, Path] = field(default_factory=dict)
+    send_rate_per_s: float = SEND_RATE_PER_S  # how fast the mock's jobs write history rows
     seeding_s: dict[int, float] = field(default_factory=dict)
     counter: int = 0
 
@@ -70,7 +71,7 @@ class FreshPortals:
             faults=parse_faults([f"latency={latency_ms}"] if latency_ms else []),
             db_path=db_path,
             send_start_delay_s=0.0,
-            send_rate_per_s=SEND_RATE_PER_S,
+            send_rate_per_s=self.send_rate_per_s,
         )
         try:
             with running_mock_portal(options) as portal:

@@ -372,7 +372,9 @@ def verdicts(pairs: Sequence[Pair], browsers: Sequence[str], default: str) -> li
     return result
 
 
-def render(pairs: Sequence[Pair], browsers: Sequence[str], default: str) -> str:
+def render(
+    pairs: Sequence[Pair], browsers: Sequence[str], default: str, *, send_rate: float
+) -> str:
     names = {b: f"{Path(b).name} ({browser_version({'executable_path': b})})" for b in browsers}
     noise = [p.noise_s for p in pairs]
     again = sum(1 for p in pairs if p.attempts > 1)
@@ -384,7 +386,8 @@ def render(pairs: Sequence[Pair], browsers: Sequence[str], default: str) -> str:
         "`emsys-rpa run` (every safety step, evidence, report) against `benchmarks/bare_clerk.py` "
         "(the same clicks as straight-line Playwright, no safety) with the same browser, given "
         "to the robot as `EMSYS_BROWSER_EXECUTABLE`. Pairs alternate which side runs first; "
-        "every run gets a fresh mock (default variant, sends start at once). Peak PSS and RSS "
+        "every run gets a fresh mock (default variant, sends start at once, its jobs write "
+        f"{send_rate:,.0f} history rows a second). Peak PSS and RSS "
         "are of the whole process tree (Python, Playwright's driver, every browser process). "
         "USS counts the pages no other process maps; PSS and USS both drop while other "
         "browsers run on the machine. "

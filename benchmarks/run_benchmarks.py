@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import peer
 from bench_machine import describe_machine, load_average
 from bench_memory import BROWSER, DRIVER, MB, ROBOT
-from bench_mock import FreshPortals
+from bench_mock import SEND_RATE_PER_S, FreshPortals
 from bench_portal import PortalTime, portal_time
 from bench_report import (
     Verdict,
@@ -671,6 +671,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "(e.g. EMSYS_RUN_TRACE=off); repeatable",
     )
     parser.add_argument(
+        "--send-rate",
+        type=float,
+        default=SEND_RATE_PER_S,
+        metavar="ROWS_PER_S",
+        help=f"how fast the mock's jobs write history rows ({SEND_RATE_PER_S:g}: every row is "
+        "there when the robot looks, so the pages it reads do not depend on a race; the mock's "
+        "own default is 20)",
+    )
+    parser.add_argument(
         "--scratch", type=Path, help="work in this folder and keep it (default: a temporary one)"
     )
     args = parser.parse_args(argv)
@@ -682,6 +691,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("--pairs must be at least 1")
     if args.retries < 0:
         parser.error("--retries cannot be negative")
+    if args.send_rate <= 0:
+        parser.error("--send-rate must be above 0")
     if args.quick:
         args.repeat = 1
     for item in args.robot_env:
@@ -773,6 +784,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.scratch:
             say(f"run folders are kept in {scratch}")
         bench = Bench(scratch, say, robot_env=dict(e.split("=", 1) for e in args.robot_env))
+        bench.send_rate_per_s = args.send_rate
         sizes = sorted({c.history_rows for c in configs})
         for rows in sizes:
             bench.template(rows)
@@ -811,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 retries=args.retries,
                 warmup=not args.no_warmup,
             )
-            peer_text = peer.render(pairs, browsers, default)
+            peer_text = peer.render(pairs, browsers, default, send_rate=args.send_rate)
         elapsed = time.perf_counter() - began
         text = render(
             runs,
