@@ -33,7 +33,8 @@ function show(tab) {{
 show('config');
 </script>"""
 
-TWO_PLAIN = """<div><a href="#" data-tab=config data-on=x data-off=y onclick="return show('config')"
+TWO_PLAIN = """<style>.x { background: #fff; font-weight: bold } .y { background: #dde }</style>
+<div><a href="#" data-tab=config data-on=x data-off=y onclick="return show('config')"
 >Configurare alerte</a> <a href="#" data-tab=istoric data-on=x data-off=y
 onclick="return show('istoric')">Istoric alerte</a></div>"""
 
@@ -115,3 +116,18 @@ def test_a_button_shown_beside_the_history_needs_no_way_back_when_no_tab_is_know
 
     assert screen.back_from_history(remembered) == "shown"
     assert kit.page.get_by_text("Data trimitere").is_visible()  # still on the history
+
+
+# A toolbar, not tabs: two look-alike buttons, one of them destructive.
+TOOLBAR = """<div><button type=button data-tab=istoric data-on=b data-off=b
+ onclick="show('istoric')">Istoric alerte</button> <button type=button data-tab=sterge data-on=b
+ data-off=b onclick="window.wiped = true">Șterge istoricul</button></div>"""
+
+
+def test_two_look_alike_buttons_are_not_taken_for_tabs(kit: Kit, tiny_server: TinyServer) -> None:
+    screen = _screen(kit, tiny_server, TOOLBAR)
+    remembered = screen.open_history(remember_home=True)
+    assert remembered is None
+
+    assert screen.back_from_history(remembered) == "menu"
+    assert kit.page.evaluate("window.wiped === undefined")  # the other button was never pressed

@@ -1,9 +1,12 @@
 // The way back from a tab: `el` is a tab about to be opened; which tab does the screen show now?
-// Returns {text, css} of that tab (the one marked selected, or the only other tab of a strip of
-// two), or null when the strip or the shown tab cannot be told apart.
+// Returns {text, css} of that tab, or null when it cannot be told (the robot then uses the menu):
+//   - the one tab marked selected: aria-selected / aria-current, or a class saying so in the
+//     words toolkits use ("active", "selected", "current", "rtsSelected", "…_active");
+//   - else, in a strip of two, the other tab if it is drawn apart from `el` (a highlighted tab:
+//     another background, weight, colour or border) and is not a form button: two look-alike
+//     buttons side by side are a toolbar, and clicking an unknown button is never a way back.
 // A strip: `el` or an ancestor (a few levels up) with 2–12 shown siblings of the same kind, in
-// a row or a column, each a short text. Marked selected: aria-selected / aria-current, or a class saying
-// so in the words toolkits use ("active", "selected", "current", "rtsSelected", "…_active").
+// a row or a column, each a short text.
 const MARK = /(^|[\s_-])(active|selected|current)([\s_-]|$)|[a-z](Selected|Active|Current)(\s|$)/;
 const marked = e => [e, ...e.querySelectorAll('*')].some(n => {
   if (n.getAttribute('aria-selected') === 'true') return true;
@@ -17,6 +20,14 @@ const aligned = (items, mine) => {
     c => Math.abs(c.getBoundingClientRect()[side] - r[side]) < Math.max(size, 8));
   return near('top', r.height) || near('left', r.width / 4);  // a row, or a column
 };
+const pressOf = e => e.matches(PRESSABLE) ? e : e.querySelector(PRESSABLE) || e;
+const drawn = e => {
+  const box = getComputedStyle(e);
+  const text = getComputedStyle(pressOf(e));
+  return [box.backgroundColor, box.borderBottomColor, box.borderBottomWidth, box.borderTopWidth,
+    text.backgroundColor, text.color, text.fontWeight, text.textDecorationLine].join('|');
+};
+const formButton = e => pressOf(e).matches('button, input') && roleOf(pressOf(e)) !== 'tab';
 let items = null;
 let mine = null;
 for (let n = el, up = 0; n && n.parentElement && up < 5 && !items; n = n.parentElement, up++) {
@@ -30,7 +41,9 @@ for (let n = el, up = 0; n && n.parentElement && up < 5 && !items; n = n.parentE
 if (!items || marked(mine)) return null;
 const others = items.filter(c => c !== mine);
 const selected = others.filter(marked);
-const home = selected.length === 1 ? selected[0] : others.length === 1 ? others[0] : null;
+let home = null;
+if (selected.length === 1) home = selected[0];
+else if (!selected.length && others.length === 1 && !formButton(others[0])
+  && drawn(others[0]) !== drawn(mine)) home = others[0];
 if (!home) return null;
-const press = home.matches(PRESSABLE) ? home : home.querySelector(PRESSABLE) || home;
-return { text: textOf(home), css: cssPath(press) };
+return { text: textOf(home), css: cssPath(pressOf(home)) };
