@@ -171,12 +171,12 @@ class HistoryGrid:
             if pages:
                 self._wait_for_grid(pages[0].main_frame, wait_ms)
 
-        frames = self.finder.frames()
-        if len(frames) == 1:
+        lone = self.finder.lone_frame()
+        if lone is not None:
             # One frame, just asked to show the grid (a tab clicked): it is usually still on
             # its way, and waiting for it first spares a look that finds nothing. With frames,
             # the grid may be in any of them and is looked for at once.
-            self._wait_for_grid(frames[0], FIRST_WAIT_MS)
+            self._wait_for_grid(lone, FIRST_WAIT_MS)
         grid = poll(
             shown,
             timeout_s=self.finder.timeout_s if timeout_s is None else timeout_s,

@@ -86,10 +86,15 @@ _CALLS = {
 }
 
 
+def _quoted(name: str) -> tuple[str, str, str]:
+    """The global's name, the script's entry and the missing marker, as JavaScript strings."""
+    return json.dumps(_global()), json.dumps(name), json.dumps(_MISSING)
+
+
 @cache
 def _call(name: str, how: str = "frame") -> str:
     """The one-line call of an installed script; the marker where it cannot be made."""
-    key, entry, missing = json.dumps(_global()), json.dumps(name), json.dumps(_MISSING)
+    key, entry, missing = _quoted(name)
     head, ready, call = _CALLS[how]
     body = f"const k = globalThis[{key}]; return {ready} ? k[{entry}]{call} : {missing};"
     return f"{head} => {{ {body} }}"
@@ -127,7 +132,10 @@ def run_at(
 ) -> Any:
     """The element script ``name`` on the one element ``css`` selects in ``frame`` (the same
     one ``locator`` finds), as a plain evaluate: a locator call would also set up Playwright's
-    own script in the page's world, ~20 ms for each new document."""
+    own script in the page's world, ~20 ms for each new document. Without ``css`` (the
+    element was not found by the in-page search), by ``locator`` (``run_on``)."""
+    if not css:
+        return run_on(locator, name, args, timeout_ms=timeout_ms)
     result = frame.evaluate(_call(name, "css"), {"css": css, "args": args})
     if result == _MISSING:
         result = run_on(locator, name, args, timeout_ms=timeout_ms)
@@ -136,7 +144,7 @@ def run_at(
 
 @cache
 def _until(name: str) -> str:
-    key, entry, missing = json.dumps(_global()), json.dumps(name), json.dumps(_MISSING)
+    key, entry, missing = _quoted(name)
     return f"""(a) => {{ const k = globalThis[{key}]; if (!k) return {missing};
   return new Promise(resolve => {{
     const end = performance.now() + a.waitMs;

@@ -148,9 +148,7 @@ class Found:
         ``timeout_ms``: how long to wait for the element when it is not on the page now.
         """
         css, locator = (self.box_css, self.box) if on_box else (self.css, self.locator)
-        if css:
-            return inpage.run_at(self.frame, css, locator, name, args, timeout_ms=timeout_ms)
-        return inpage.run_on(locator, name, args, timeout_ms=timeout_ms)
+        return inpage.run_at(self.frame, css, locator, name, args, timeout_ms=timeout_ms)
 
 
 @dataclass(frozen=True)
@@ -390,16 +388,19 @@ class Finder:
         result: Any = inpage.run(frame, "perceive", look.args(prefer=prefer))
         return _found_in(frame, result)
 
+    def lone_frame(self) -> Frame | None:
+        """The only frame there is to look in (one window, no frames), else None: where a
+        wait inside the page sees everything a look across the windows would."""
+        frames = self.frames()
+        return frames[0] if len(frames) == 1 else None
+
     def _alone(self, target: Target) -> tuple[Frame, Look] | None:
-        """The one frame to look in when the browser shows a single window without frames,
-        and the target is found by an in-page search: the frame where the page can wait."""
+        """The lone frame, when the target is found by an in-page search: the frame where
+        the page can wait for it."""
         if not isinstance(target.find, Look) or self.override(target.key):
             return None
-        pages = self.pages()
-        if len(pages) != 1:
-            return None
-        frames = pages[0].frames
-        return (frames[0], target.find) if len(frames) == 1 else None
+        frame = self.lone_frame()
+        return (frame, target.find) if frame is not None else None
 
     def _wait_in_page(
         self, target: Target, wait_ms: float, *, seen: bool

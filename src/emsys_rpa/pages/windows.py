@@ -147,10 +147,7 @@ class Windows:
     def _ask(self, level: _Level, args: dict[str, Any]) -> dict[str, Any] | None:
         self.finder.probes += 1
         try:
-            if level.css:
-                answer: Any = inpage.run_at(level.frame, level.css, level.start, "closer", args)
-            else:
-                answer = inpage.run_on(level.start, "closer", args)
+            answer: Any = inpage.run_at(level.frame, level.css, level.start, "closer", args)
         except PlaywrightError:
             return None
         return dict(answer) if answer else None
