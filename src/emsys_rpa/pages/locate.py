@@ -125,6 +125,8 @@ class Found:
     # Enabled, and a click at its middle reaches it (in view, nothing drawn over it): None
     # when not known (found by a selector).
     clickable_now: bool | None = None
+    # That middle in the frame's coordinates, when a click there reaches it (enabled or not).
+    middle: tuple[float, float] | None = None
 
     @property
     def page(self) -> Page:
@@ -193,6 +195,7 @@ def _found_in(frame: Frame, result: Any) -> Found | None:
         return None
     best = matches[0]
     control = frame.locator(best["control"]) if best["control"] != best["css"] else None
+    at = best["at"]
     return Found(
         frame.locator(best["css"]),
         frame,
@@ -203,7 +206,8 @@ def _found_in(frame: Frame, result: Any) -> Found | None:
         best["checked"],
         str(best["css"]),
         str(best["control"]),
-        bool(best["reachable"]) and not best["disabled"],
+        at is not None and not best["disabled"],
+        (float(at[0]), float(at[1])) if at is not None else None,
     )
 
 
@@ -543,7 +547,27 @@ class Finder:
         return found
 
     def present(self, target: Target) -> bool:
-        return self.locate(target) is not None
+        """Is ``target`` visible anywhere now? (One look, no wait.)"""
+        if isinstance(target.find, Look) or self.override(target.key):
+            return self.locate(target) is not None
+        # Built by strategies: whether any of them matches is one question, not one each.
+        for frame in self.frames():
+            try:
+                if frame.is_detached():
+                    continue
+                candidates = [c.filter(visible=True) for c in target.find(frame)]
+                self.probes += 1
+                if candidates and reduce(lambda a, b: a.or_(b), candidates).count() > 0:
+                    return True
+            except PlaywrightError:
+                continue  # navigating: looked at again on the next pass
+        return False
+
+    def seen_soon(self, target: Target) -> Found | None:
+        """``target`` if the page sees it within a moment (one window, no frames: the page
+        watches, in one round trip); None if not, or if there is more than one place to look.
+        For an answer usually on its way, before the caller's own way of waiting."""
+        return self._seen_in_page(target, FIRST_WAIT_MS)
 
     def wait_gone(self, target: Target, *, timeout_s: float | None = None) -> bool:
         """Wait until ``target`` is visible nowhere; False if it is still there at the timeout."""

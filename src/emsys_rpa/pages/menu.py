@@ -72,7 +72,21 @@ def _walk(finder: Finder, path: Sequence[Target], *, force_expand: bool) -> None
             return
         found = revealed or finder.find(entry)
         with suppress(PlaywrightError):
-            found.locator.hover()
+            _point_at(found)
         revealed = finder.wait_for(following.roles_only(), timeout_s=_REVEAL_S)
         if revealed is None:
             found.locator.click()
+
+
+def _point_at(found: Found) -> None:
+    """Move the mouse over ``found``, as a person does to open its submenu.
+
+    When the search just saw that the pointer at its middle reaches it in the window's own
+    document, the mouse goes straight there: Playwright's hover would check the same again
+    (in view, steady, on top) in several round trips. A hover has no effect of its own — if
+    the submenu does not open, the entry is clicked — so this spares nothing that protects.
+    """
+    if found.middle is not None and found.frame.parent_frame is None:
+        found.page.mouse.move(*found.middle)
+    else:
+        found.locator.hover()

@@ -3,12 +3,12 @@
 //   kind  press | menu | tab: something to click, named by its text (menu/tab: exact only);
 //         check: a checkbox-like thing next to its label; type: a text box by its label, or
 //         the nth visible text box after the text `near` in that text's row.
-// Returns {found: [{rank, how, css, control, name, checked, disabled, reachable}], preferred,
+// Returns {found: [{rank, how, css, control, name, checked, disabled, at}], preferred,
 // suggestions}:
 // the matches best first (rank = the strategy's place in the order of preference), `css`
 // the element a person would click (a label drawn over its hidden box), `control` the control,
-// `reachable` whether a click at the middle of what is clicked would reach it now (in view, on
-// top of whatever else is drawn there).
+// `at` the middle of what is clicked when a click there would reach it now (in view, on top of
+// whatever else is drawn there), else null.
 const wanted = args.labels.map(norm).filter(Boolean);
 const wantedWords = args.labels.map(words).filter(w => w.trim());
 const isWanted = s => wanted.includes(norm(s || ''));
@@ -218,6 +218,12 @@ if (args.suggest && !found.length) {
   }
 }
 
+const middle = e => {
+  const r = e.getBoundingClientRect();
+  return [r.left + r.width / 2, r.top + r.height / 2];
+};
+const reaches = e => (top => !!top && (top === e || e.contains(top)))(hit(e));
+
 return {
   found: found.slice(0, 5).map(f => ({
     rank: f.rank,
@@ -227,7 +233,8 @@ return {
     name: nameOf(f.control).slice(0, 120),
     checked: kind === 'check' ? isChecked(f.control) : null,
     disabled: disabled(f.control),
-    reachable: (top => !!top && (top === f.operate || f.operate.contains(top)))(hit(f.operate)),
+    // The frame's own coordinates of that middle, when a click there reaches it.
+    at: reaches(f.operate) ? middle(f.operate) : null,
   })),
   preferred,
   suggestions,
