@@ -114,17 +114,41 @@ class HistoryGrid:
             **extra,
         }
 
-    def _read_in(self, frame: Frame, *, mark: bool = True) -> _Grid | None:
+    def _read_in(
+        self,
+        frame: Frame,
+        *,
+        mark: bool = True,
+        wait_ms: float | None = None,
+        unlike: _Grid | None = None,
+    ) -> _Grid | None:
         """The grid in ``frame``; ``mark``: leave a new mark on its element (else only read
-        the one it carries, to tell whether it was redrawn)."""
+        the one it carries, to tell whether it was redrawn).
+
+        ``wait_ms``: the page waits that long for a grid to show — one that is not ``unlike``
+        (differs from it, or was drawn again) — and reads it, in one round trip.
+        """
         token = f"m{next(_marks)}" if mark else ""
         args = self._args(mark=token)
         try:
             self.finder.probes += 1
-            data: Any = inpage.run(frame, "grid", args)
+            if wait_ms is None:
+                data: Any = inpage.run(frame, "grid", args)
+            else:
+                data = inpage.run_until(
+                    frame,
+                    "grid",
+                    self._args(mark=""),
+                    wait_ms=wait_ms,
+                    then=args,
+                    before=unlike.signature if unlike is not None else None,
+                    beforeMark=unlike.mark if unlike is not None else None,
+                )
         except PlaywrightError:
             return None
         if not data or data["loading"]:
+            return None
+        if unlike is not None and not self._redrawn(data, unlike):
             return None
         page = parse_grid(data["headers"], data["rows"], self.tz, date_headers=self.date_headers)
         locator = frame.locator(args["selector"]).nth(int(data["index"]))
@@ -139,6 +163,10 @@ class HistoryGrid:
             token,
             data.get("prevMark"),
         )
+
+    @staticmethod
+    def _redrawn(data: Any, before: _Grid) -> bool:
+        return bool(data["signature"] != before.signature or data.get("prevMark") != before.mark)
 
     def _wait_for_grid(self, frame: Frame, timeout_ms: float, before: _Grid | None = None) -> None:
         """Block until the grid appears (or differs from ``before``) in ``frame``, or timeout."""
@@ -174,9 +202,11 @@ class HistoryGrid:
         lone = self.finder.lone_frame()
         if lone is not None:
             # One frame, just asked to show the grid (a tab clicked): it is usually still on
-            # its way, and waiting for it first spares a look that finds nothing. With frames,
+            # its way, and the page waits for it and reads it in one round trip. With frames,
             # the grid may be in any of them and is looked for at once.
-            self._wait_for_grid(lone, FIRST_WAIT_MS)
+            grid = self._read_in(lone, wait_ms=FIRST_WAIT_MS)
+            if grid is not None:
+                return grid
         grid = poll(
             shown,
             timeout_s=self.finder.timeout_s if timeout_s is None else timeout_s,
@@ -282,6 +312,13 @@ class HistoryGrid:
             act()
         except PlaywrightError:
             return None
+
+        lone = self.finder.lone_frame()
+        if lone is not None:
+            # One frame: the page waits for the grid to change and reads it, in one round trip.
+            fresh = self._read_in(lone, wait_ms=FIRST_WAIT_MS, unlike=grid)
+            if fresh is not None:
+                return fresh
 
         def changed() -> _Grid | None:
             fresh = self._read_anywhere(mark=False)

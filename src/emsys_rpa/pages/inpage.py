@@ -142,25 +142,57 @@ def run_at(
     return result
 
 
+# When a frame script's answer is the one waited for (``r``: the answer; ``a``: what
+# ``run_until`` was told).
+_AWAITED = {
+    # Something found (``seen``), or nothing.
+    "perceive": "(r.found.length > 0) === a.seen",
+    # A grid that is not loading; with ``before`` (a signature) and ``beforeMark``, one that
+    # differs from that grid or was drawn again since it was marked.
+    "grid": (
+        "!!r && !r.loading && (a.before == null"
+        " || r.signature !== a.before || r.prevMark !== a.beforeMark)"
+    ),
+}
+
+
 @cache
 def _until(name: str) -> str:
     key, entry, missing = _quoted(name)
     return f"""(a) => {{ const k = globalThis[{key}]; if (!k) return {missing};
   return new Promise(resolve => {{
     const end = performance.now() + a.waitMs;
+    // A document still being parsed (no body yet) may make a script throw: not yet.
+    const look = args => {{ try {{ return k[{entry}](args); }} catch (e) {{ return null; }} }};
     const step = () => {{
-      let r;
-      try {{ r = k[{entry}](a.args); }} catch (e) {{ resolve({missing}); return; }}
-      if ((r.found.length > 0) === a.seen || performance.now() >= end) {{ resolve(r); return; }}
+      let r = look(a.args);
+      const awaited = r !== null && ({_AWAITED[name]});
+      if (awaited && a.then) {{ r = look(a.then); }}
+      if (awaited || performance.now() >= end) {{ resolve(r); return; }}
       setTimeout(step, a.waitMs <= 250 ? 16 : 100);
     }};
     step();
   }}); }}"""
 
 
-def run_until(frame: Frame, name: str, args: Any, *, seen: bool, wait_ms: float) -> Any:
-    """The frame script ``name`` (one that answers ``{found: [...]}``), run in the page until
-    it finds something (``seen``) or nothing (not ``seen``), at most ``wait_ms``: its last
-    answer, in one round trip however many times it looked. None where it is not installed."""
-    result = frame.evaluate(_until(name), {"args": args, "seen": seen, "waitMs": wait_ms})
-    return None if result == _MISSING else result
+def run_until(
+    frame: Frame,
+    name: str,
+    args: Any,
+    *,
+    wait_ms: float,
+    then: Any = None,
+    **awaited: Any,
+) -> Any:
+    """The frame script ``name`` run in the page until its answer is the awaited one
+    (``_AWAITED``, told ``awaited``), at most ``wait_ms``: its last answer, in one round trip
+    however many times it looked. None where it is not installed, or where the script could
+    not run (a document not yet parsed) until the end.
+
+    ``then``: once the awaited answer is there, the script runs once more with these
+    arguments, and that is the answer (a look that leaves a mark only when it is the one).
+    """
+    result = frame.evaluate(
+        _until(name), {"args": args, "then": then, "waitMs": wait_ms, **awaited}
+    )
+    return None if result is None or result == _MISSING else result
