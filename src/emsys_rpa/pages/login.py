@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 from playwright.sync_api import Error as PlaywrightError
@@ -24,7 +24,7 @@ from emsys_rpa.errors import (
     NotThePortalError,
     PortalUnreachableError,
 )
-from emsys_rpa.pages.locate import TEXT_INPUT, Finder, Scope, Target, clickable
+from emsys_rpa.pages.locate import TEXT_INPUT, Finder, Found, Scope, Target, clickable
 from emsys_rpa.pages.secret_input import fill_secret
 from emsys_rpa.pages.wait import poll
 from emsys_rpa.redaction import scrub_text
@@ -158,11 +158,10 @@ class LoginPage:
         form comes back instead. Never retried by the caller: portals lock accounts.
         """
         with self.finder.login_expected():
-            self.await_form()
+            secret_field = self.await_form()
             frames = self.page.frames
             user = self.finder.find(USERNAME, frames=lambda: frames)
             user.locator.fill(username)
-            secret_field = self.finder.find(PASSWORD, frames=lambda: frames)
             fill_secret(secret_field.locator, password, timeout_ms=self.timeout_s * 1000)
             submit = self.finder.locate(SUBMIT, self.page.frames)
             log.info("logging in", user=username)
@@ -177,8 +176,9 @@ class LoginPage:
                 ) from None
             self._await_outcome(password, signed_in=signed_in, timeout_s=timeout_s)
 
-    def await_form(self) -> None:
-        """Wait for the login form; NotThePortalError if the page is something else.
+    def await_form(self) -> Found:
+        """Wait for the login form (its password field); NotThePortalError if the page is
+        something else.
 
         A 4xx answer, or a page that has finished loading and still shows no password field a
         moment later, is not the portal's login page: the configured address is wrong, and
@@ -188,9 +188,10 @@ class LoginPage:
         if status is not None and 400 <= status < 500:
             raise self._not_the_portal(status)
 
-        def form_or_verdict() -> bool | None:
-            if self.is_shown():
-                return True
+        def form_or_verdict() -> Found | Literal[False] | None:
+            found = self.finder.locate(PASSWORD, self.page.frames)
+            if found is not None:
+                return found
             loaded = _loaded_for(self.page)
             if loaded is not None and loaded >= _FORM_GRACE_S:
                 return False
@@ -202,8 +203,10 @@ class LoginPage:
                     state="visible", timeout=wait_ms
                 )
 
-        if poll(form_or_verdict, timeout_s=self.timeout_s, idle=idle) is False:
+        form = poll(form_or_verdict, timeout_s=self.timeout_s, idle=idle)
+        if not isinstance(form, Found):
             raise self._not_the_portal(status)
+        return form
 
     def _not_the_portal(self, status: int | None) -> NotThePortalError:
         try:
@@ -242,8 +245,13 @@ class LoginPage:
             except PlaywrightError:
                 pass
 
-        # The form was just sent: its answer is a page on its way. Waiting for it first (a
-        # condition: loaded, the password field gone) spares looks at the page being left.
+        # The form was just sent: its answer is a page on its way. In one window without
+        # frames, the page watches for the signed-in control (one round trip); else, waiting
+        # for the answer first (loaded, the password field gone) spares looks at the page
+        # being left.
+        if self.finder.seen_soon(signed_in) is not None and not self.is_shown():
+            log.info("logged in")
+            return
         idle(_FIRST_LOOK_MS)
         if poll(signed_in_now, timeout_s=timeout_s, idle=idle, first_ms=_FIRST_LOOK_MS):
             log.info("logged in")

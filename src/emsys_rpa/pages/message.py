@@ -122,6 +122,11 @@ def await_message(
                 pass
 
     try:
+        # An HTML box is usually on its way: let the page watch for its OK first.
+        early = finder.seen_soon(MESSAGE_OK) if not dialogs.since(mark) else None
+        if early is not None:
+            on_shown()
+            return _acknowledge(finder, early)
         return poll(check, timeout_s=timeout_s, idle=idle)
     except _SessionGone:
         log.warning("no information message: the login form is back (the session expired)")
