@@ -192,9 +192,7 @@ class Procedure:
                 portal = PortalSession(self.settings, browser, finder, self.steps, now=self._now)
                 self._portal = portal
                 self.steps.shooter = lambda name, evidence: browser.screenshot(
-                    name,
-                    mask=[browser.top_page().locator("input[type=password]")],
-                    evidence=evidence,
+                    name, evidence=evidence
                 )
                 run_dir = self.run_dir
                 if run_dir is not None:

@@ -19,7 +19,6 @@ import structlog
 from playwright.sync_api import (
     Browser,
     BrowserContext,
-    Locator,
     Page,
     Playwright,
     Response,
@@ -38,6 +37,16 @@ log = structlog.get_logger("emsys_rpa.browser")
 
 
 EVIDENCE_JPEG_QUALITY = 70
+# Every password field is painted over in every screenshot, in every frame and shadow root
+# (Playwright applies the style to all of them), whatever the page shows: its text is made
+# transparent over a solid box of the colour Playwright's own mask uses. A stylesheet is part
+# of the screenshot's one preparation pass; a mask of locators is one more pass per frame.
+SCREENSHOT_STYLE = (
+    "input[type=password], input[type=password]:focus {"
+    " color: transparent !important; text-shadow: none !important;"
+    " caret-color: transparent !important;"
+    " background: #ff00ff !important; }"
+)
 
 
 def _safe_name(text: str) -> str:
@@ -230,10 +239,9 @@ class BrowserSession:
 
     # -- evidence --------------------------------------------------------------------------
 
-    def screenshot(
-        self, name: str, *, mask: list[Locator] | None = None, evidence: bool = False
-    ) -> str | None:
-        """Full-page screenshot of the top window; the path relative to the run folder.
+    def screenshot(self, name: str, *, evidence: bool = False) -> str | None:
+        """Full-page screenshot of the top window, password fields painted over; the path
+        relative to the run folder.
 
         ``evidence``: a shot every successful run takes (the filled form, the message, the
         history), saved as a JPEG — several times cheaper to encode and to embed in the report.
@@ -251,7 +259,7 @@ class BrowserSession:
             self.top_page().screenshot(
                 path=str(target),
                 full_page=True,
-                mask=mask or [],
+                style=SCREENSHOT_STYLE,
                 timeout=10_000,
                 type="jpeg" if evidence else "png",
                 quality=EVIDENCE_JPEG_QUALITY if evidence else None,
