@@ -30,7 +30,7 @@ from emsys_rpa.ledger.policy import unsettled
 from emsys_rpa.logging_setup import close_run_log, configure_logging
 from emsys_rpa.period import minute_floor, portal_today
 from emsys_rpa.redaction import scrub_text
-from emsys_rpa.report import write_report
+from emsys_rpa.report import prepare_in_background, write_report
 from emsys_rpa.runlock import run_lock
 from emsys_rpa.secrets import register_secret
 from emsys_rpa.settings import Settings
@@ -111,6 +111,8 @@ def execute(
             dry_run=settings.run.dry_run,
             run_dir=str(run_dir),
         )
+        # The report is written at the end; what it takes loads while the browser starts.
+        prepare_in_background()
         try:
             status = _run_with_ledger(settings, summary, run_dir, quiet, stream, tasks)
         finally:
