@@ -85,9 +85,7 @@ def test_patterns_mean_the_same_in_the_browser(page: Page) -> None:
         patterns += [(pattern, text, False) for text in texts]
     # With the flags Playwright gives JavaScript for the pattern's own (none: both cases of
     # every letter are in the pattern itself).
-    cases = [
-        (p.pattern, "i" if p.flags & re.IGNORECASE else "", text) for p, text, _ in patterns
-    ]
+    cases = [(p.pattern, "i" if p.flags & re.IGNORECASE else "", text) for p, text, _ in patterns]
     verdicts = page.evaluate(
         "cases => cases.map(([source, flags, text]) => new RegExp(source, flags).test(text))",
         cases,
