@@ -65,8 +65,10 @@ class Procedure:
         guard: SendGuard | None = None,
         tasks: Sequence[TaskSpec] = TASKS,
         now: Callable[[], datetime] | None = None,
+        while_browser_starts: Callable[[], object] = lambda: None,
     ) -> None:
         self.settings = settings
+        self.while_browser_starts = while_browser_starts
         self.summary = summary
         self.run_dir = run_dir
         self.observer = observer or NullObserver()
@@ -179,7 +181,9 @@ class Procedure:
         """Run ``body`` with a browser open on the portal, logged in. A failure of the run as
         a whole (browser, portal, login) ends up in ``run_error`` and the summary's errors."""
         try:
-            with BrowserSession(self.settings, self.run_dir) as browser:
+            with BrowserSession(
+                self.settings, self.run_dir, meanwhile=self.while_browser_starts
+            ) as browser:
                 self._dialogs.attach(browser.context)
                 finder = Finder(
                     browser.context,

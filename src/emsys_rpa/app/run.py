@@ -111,8 +111,6 @@ def execute(
             dry_run=settings.run.dry_run,
             run_dir=str(run_dir),
         )
-        # The report is written at the end; what it takes loads while the browser starts.
-        prepare_in_background()
         try:
             status = _run_with_ledger(settings, summary, run_dir, quiet, stream, tasks)
         finally:
@@ -138,7 +136,14 @@ def _run_with_ledger(
         )
         with make_observer(quiet=quiet, stream=stream) as observer:
             procedure = Procedure(
-                settings, summary, run_dir=run_dir, observer=observer, guard=guard, tasks=tasks
+                settings,
+                summary,
+                run_dir=run_dir,
+                observer=observer,
+                guard=guard,
+                tasks=tasks,
+                # The report is written at the end: what it takes loads meanwhile.
+                while_browser_starts=prepare_in_background,
             )
             try:
                 procedure.run()

@@ -63,9 +63,18 @@ def has_display() -> bool:
 class BrowserSession:
     """One browser, one context, its main tab, screenshots into ``run_dir/screenshots``."""
 
-    def __init__(self, settings: Settings, run_dir: Path | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        run_dir: Path | None,
+        *,
+        meanwhile: Callable[[], object] = lambda: None,
+    ) -> None:
         self.settings = settings
         self.run_dir = run_dir
+        # Started just before the browser is launched: work for a thread to do while this
+        # one only waits for the browser.
+        self.meanwhile = meanwhile
         self.choice: BrowserChoice | None = None
         self._pw: Playwright | None = None
         self._browser: Browser | None = None
@@ -120,6 +129,7 @@ class BrowserSession:
             # The driver just started answers "is Playwright's Chromium there?": no second one.
             pw = self._pw
             self.choice = self.browser_choice(lambda: bundled_chromium(pw.chromium.executable_path))
+            self.meanwhile()
             try:
                 self._browser = self._pw.chromium.launch(
                     headless=cfg.headless,
