@@ -88,3 +88,34 @@ def test_an_element_script_refuses_an_ambiguous_locator_as_playwright_does(
     kit.page.goto(tiny_server.url + "/a")
     with pytest.raises(PlaywrightError, match="strict mode"):
         inpage.run_on(kit.page.locator("input"), "datehint")
+
+
+# What Prototype.js 1.6 (still on legacy portals) does to JSON: every array, string and date
+# has a toJSON of its own, with which JSON.stringify encodes arrays twice.
+PROTOTYPE_JS_STYLE = """<script>
+Array.prototype.toJSON = function () { return '[' + this.length + ' items]'; };
+String.prototype.toJSON = function () { return 'x'; };
+Date.prototype.toJSON = function () { return 'y'; };
+</script>
+<p>Perioada <input name=d1> până la <input name=d2></p>
+<button type=button>Configurează trimitere alertă</button>
+<button type=button>Trimite "alerta" \\ (acum)</button>"""
+
+
+def test_answers_come_back_whole_whatever_the_portal_did_to_json(
+    kit: Kit, tiny_server: TinyServer
+) -> None:
+    """The installed scripts answer in JSON text of their own making: a portal's toJSON
+    methods (Prototype.js) change nothing, and quotes and backslashes survive."""
+    tiny_server.routes["/a"] = lambda method, form: PROTOTYPE_JS_STYLE
+    kit.page.goto(tiny_server.url + "/a")
+    assert kit.page.evaluate("JSON.stringify(['a'])") == '"[1 items]"'  # the portal's doing
+    for labels in (["Configurează trimitere alertă"], ['Trimite "alerta" \\ (acum)']):
+        args = Look("press", tuple(labels)).args()
+
+        found = inpage.run(kit.page.main_frame, "perceive", args)
+
+        assert found == kit.page.evaluate(inpage.script("perceive"), args)
+        assert found["found"], labels
+    named = inpage.run(kit.page.main_frame, "perceive", Look("press", ("Trimite",)).args())
+    assert named["found"][0]["name"] == 'Trimite "alerta" \\ (acum)'

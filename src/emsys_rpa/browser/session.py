@@ -159,8 +159,8 @@ class BrowserSession:
         log.info("browser started", browser=self.choice.describe(), headless=cfg.headless)
 
     def close(self) -> None:
+        # Closing the browser closes its context: no round trip of its own for that.
         for closer in (
-            self._context.close if self._context else None,
             self._browser.close if self._browser else None,
             self._pw.stop if self._pw else None,
         ):

@@ -29,6 +29,25 @@ _ELEMENT_SCRIPTS = ("closer", "datehint", "datefield", "tabstrip", "boxtext")
 _MISSING = "__emsys_rpa_missing__"
 
 
+# An installed script's answer comes back as JSON text: Playwright's own transfer of a nested
+# value (typed, walked on both sides) took longer than the script itself — a history page
+# ~10 ms where the text takes ~4. Written out here rather than with JSON.stringify: libraries
+# legacy portals load (Prototype.js) give arrays a toJSON that makes it encode them twice.
+# ``undefined`` becomes null, as Playwright would make it; so do NaN and the infinities.
+_TEXT = r"""(() => {
+  const quote = s => '"' + s.replace(/[\\"\u0000-\u001f\u2028\u2029]/g,
+    c => '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4)) + '"';
+  const text = v => v === null || v === undefined ? 'null'
+    : typeof v === 'string' ? quote(v)
+    : typeof v === 'number' ? (isFinite(v) ? String(v) : 'null')
+    : typeof v === 'boolean' ? String(v)
+    : Array.isArray(v) ? '[' + v.map(text).join(',') + ']'
+    : '{' + Object.keys(v).map(k => quote(k) + ':' + text(v[k])).join(',') + '}';
+  return text;
+})()"""
+_TEXT_ENTRY = "__text"
+
+
 def _source(name: str) -> str:
     return files("emsys_rpa.pages").joinpath("js", name).read_text(encoding="utf-8")
 
@@ -48,7 +67,7 @@ def element_script(name: str) -> str:
 @cache
 def _global() -> str:
     """The global's name: versioned by the scripts, so that it never meets another copy."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_TEXT.encode())
     for name in _FRAME_SCRIPTS + _ELEMENT_SCRIPTS:
         digest.update(script(name).encode())
     return "__emsysRpa_" + digest.hexdigest()[:12]
@@ -63,6 +82,7 @@ def installer() -> str:
     """
     entries = [f"{json.dumps(n)}: {script(n)}" for n in _FRAME_SCRIPTS]
     entries += [f"{json.dumps(n)}: {element_script(n)}" for n in _ELEMENT_SCRIPTS]
+    entries.append(f"{json.dumps(_TEXT_ENTRY)}: {_TEXT}")
     key = json.dumps(_global())
     return (
         f"(() => {{ if (Object.prototype.hasOwnProperty.call(globalThis, {key})) return;\n"
@@ -91,12 +111,21 @@ def _quoted(name: str) -> tuple[str, str, str]:
     return json.dumps(_global()), json.dumps(name), json.dumps(_MISSING)
 
 
+def _parsed(text: Any) -> Any:
+    """An installed script's answer, from its JSON text (None: it answered ``undefined``)."""
+    return None if text is None else json.loads(text)
+
+
 @cache
 def _call(name: str, how: str = "frame") -> str:
-    """The one-line call of an installed script; the marker where it cannot be made."""
+    """The one-line call of an installed script, answering JSON text; the marker where it
+    cannot be made."""
     key, entry, missing = _quoted(name)
     head, ready, call = _CALLS[how]
-    body = f"const k = globalThis[{key}]; return {ready} ? k[{entry}]{call} : {missing};"
+    body = (
+        f"const k = globalThis[{key}]; "
+        f"return {ready} ? k[{json.dumps(_TEXT_ENTRY)}](k[{entry}]{call}) : {missing};"
+    )
     return f"{head} => {{ {body} }}"
 
 
@@ -104,8 +133,8 @@ def run(frame: Frame, name: str, args: Any) -> Any:
     """``frame.evaluate`` of the script ``name``: one short call where it is installed."""
     result = frame.evaluate(_call(name), args)
     if result == _MISSING:
-        result = frame.evaluate(script(name), args)
-    return result
+        return frame.evaluate(script(name), args)
+    return _parsed(result)
 
 
 def run_on(
@@ -117,8 +146,8 @@ def run_on(
     (waits for it; refuses several)."""
     result = locator.evaluate_all(_call(name, "elements"), args)
     if result == _MISSING:
-        result = locator.evaluate(element_script(name), args, timeout=timeout_ms)
-    return result
+        return locator.evaluate(element_script(name), args, timeout=timeout_ms)
+    return _parsed(result)
 
 
 def run_at(
@@ -138,8 +167,8 @@ def run_at(
         return run_on(locator, name, args, timeout_ms=timeout_ms)
     result = frame.evaluate(_call(name, "css"), {"css": css, "args": args})
     if result == _MISSING:
-        result = run_on(locator, name, args, timeout_ms=timeout_ms)
-    return result
+        return run_on(locator, name, args, timeout_ms=timeout_ms)
+    return _parsed(result)
 
 
 # When a frame script's answer is the one waited for (``r``: the answer; ``a``: what
@@ -159,6 +188,7 @@ _AWAITED = {
 @cache
 def _until(name: str) -> str:
     key, entry, missing = _quoted(name)
+    text = json.dumps(_TEXT_ENTRY)
     return f"""(a) => {{ const k = globalThis[{key}]; if (!k) return {missing};
   return new Promise(resolve => {{
     const end = performance.now() + a.waitMs;
@@ -168,7 +198,7 @@ def _until(name: str) -> str:
       let r = look(a.args);
       const awaited = r !== null && ({_AWAITED[name]});
       if (awaited && a.then) {{ r = look(a.then); }}
-      if (awaited || performance.now() >= end) {{ resolve(r); return; }}
+      if (awaited || performance.now() >= end) {{ resolve(k[{text}](r)); return; }}
       setTimeout(step, a.waitMs <= 250 ? 16 : 100);
     }};
     step();
@@ -195,4 +225,4 @@ def run_until(
     result = frame.evaluate(
         _until(name), {"args": args, "then": then, "waitMs": wait_ms, **awaited}
     )
-    return None if result is None or result == _MISSING else result
+    return None if result is None or result == _MISSING else _parsed(result)
