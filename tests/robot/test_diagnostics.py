@@ -22,7 +22,7 @@ from emsys_rpa.pages.operate import click
 from emsys_rpa.pages.sending import press_then_expect
 from emsys_rpa.summary import RunSummary, TaskResult
 
-from .conftest import Kit
+from .conftest import Kit, TinyServer
 
 pytestmark = pytest.mark.browser
 
@@ -95,8 +95,17 @@ REFUSING = """<style>.err { color: #c00 }</style>
 <span id=v class=err></span>"""
 
 
-def test_when_the_window_does_not_open_the_portals_answer_is_the_reason(kit: Kit) -> None:
-    kit.page.set_content(REFUSING)
+@pytest.mark.parametrize("how", ["served", "written"])
+def test_when_the_window_does_not_open_the_portals_answer_is_the_reason(
+    kit: Kit, tiny_server: TinyServer, how: str
+) -> None:
+    """Served, the page has the installed scripts (the screen's answers are read in the same
+    look as the button); written into the open document, it has not (two looks)."""
+    if how == "served":
+        tiny_server.routes["/r"] = lambda method, form: REFUSING
+        kit.page.goto(tiny_server.url + "/r")
+    else:
+        kit.page.set_content(REFUSING)
     kit.finder.timeout_s = 1
     with pytest.raises(PortalAnswerError) as caught:
         press_then_expect(kit.finder, kit.dialogs, invoices.CONFIGURE, invoices.SEND)

@@ -29,10 +29,13 @@ def said_now(finder: Finder) -> set[str]:
 class Answer:
     """Bookmarks the screen before a click; ``read()`` returns what the portal said since."""
 
-    def __init__(self, finder: Finder, dialogs: DialogKeeper) -> None:
+    def __init__(
+        self, finder: Finder, dialogs: DialogKeeper, before: set[str] | None = None
+    ) -> None:
+        """``before``: what the screen says now, when the caller has just read it."""
         self.finder = finder
         self.dialogs = dialogs
-        self.before = said_now(finder)
+        self.before = said_now(finder) if before is None else before
         self.mark = dialogs.mark()
 
     def read(self) -> str | None:

@@ -546,6 +546,37 @@ class Finder:
             raise self.not_found(target)
         return found
 
+    def look_with(self, target: Target, script: str, args: Any) -> tuple[Found | None, Any]:
+        """One look for ``target`` (no wait) and the answer of the frame script ``script`` at
+        the same moment, in one round trip, where one look covers everything (one window, no
+        frames). (None, None) where it does not: the caller looks its usual way."""
+        alone = self._alone(target)
+        if alone is None:
+            return None, None
+        frame, look = alone
+        self.probes += 1
+        try:
+            result, answer = inpage.run_pair(
+                frame,
+                ("perceive", look.args(prefer=self.learned.get(target.key))),
+                (script, args),
+            )
+        except PlaywrightError:
+            return None, None  # navigating
+        found = _found_in(frame, result) if result else None
+        if found is not None:
+            self._note(target, found)
+            self._server_error = None
+        return found, answer
+
+    def find_with(self, target: Target, script: str, args: Any) -> tuple[Found, Any]:
+        """``target`` as ``find`` finds it, and ``script``'s answer from the same look when
+        ``look_with`` found it at once; else the answer is None (the caller asks itself)."""
+        found, answer = self.look_with(target, script, args)
+        if found is not None:
+            return found, answer
+        return self.find(target), None
+
     def present(self, target: Target) -> bool:
         """Is ``target`` visible anywhere now? (One look, no wait.)"""
         if isinstance(target.find, Look) or self.override(target.key):

@@ -12,7 +12,7 @@ from contextlib import suppress
 import structlog
 from playwright.sync_api import Error as PlaywrightError
 
-from emsys_rpa.pages.locate import Finder, Found, Target, menu_entry
+from emsys_rpa.pages.locate import Finder, Found, Look, Target, menu_entry
 
 log = structlog.get_logger("emsys_rpa.pages.menu")
 
@@ -57,9 +57,12 @@ def _walk(finder: Finder, path: Sequence[Target], *, force_expand: bool) -> None
     revealed: Found | None = None
     for index, entry in enumerate(path):
         following = path[index + 1] if index + 1 < len(path) else None
-        if following is not None and not force_expand and finder.present(following.roles_only()):
-            revealed = None
-            continue  # the submenu is already open (or always visible)
+        if following is not None and not force_expand:
+            shown, seen = _submenu_shown(finder, entry, following.roles_only(), revealed)
+            if shown:
+                revealed = None
+                continue  # the submenu is already open (or always visible)
+            revealed = seen
         if following is None:
             # A menu drawn without links is clicked by its text.
             found = (
@@ -76,6 +79,19 @@ def _walk(finder: Finder, path: Sequence[Target], *, force_expand: bool) -> None
         revealed = finder.wait_for(following.roles_only(), timeout_s=_REVEAL_S)
         if revealed is None:
             found.locator.click()
+
+
+def _submenu_shown(
+    finder: Finder, entry: Target, following: Target, seen: Found | None
+) -> tuple[bool, Found | None]:
+    """Is ``following`` shown already, and the ``entry`` (``seen``, if already found)? Both
+    in one look where one look covers everything and the entry is still to be found."""
+    look = following.find
+    if seen is None and isinstance(look, Look) and not finder.override(following.key):
+        found, answer = finder.look_with(entry, "perceive", look.args())
+        if answer is not None:
+            return bool(answer["found"]), found
+    return finder.present(following), seen
 
 
 def _point_at(found: Found) -> None:
