@@ -214,17 +214,12 @@ def test_hover_menus_are_walked_past_headings_with_the_same_text(kit: Kit) -> No
 def test_a_hover_menu_opens_by_pointing_alone(kit: Kit) -> None:
     """The robot points at the entries that open submenus and clicks only the last one: a
     parent entry that does something when clicked (here: counts) is never clicked."""
-    kit.page.set_content(
-        HOVER_MENU.replace(
-            "<a href='#'>Funcţionalităţi</a>",
-            "<a href='#' "
-            "onclick='window.parentClicks = (window.parentClicks || 0) + 1'>Funcţionalităţi</a>",
-        ).replace(
-            "<a href='#'>Transmitere facturi</a>",
-            "<a href='#' "
-            "onclick='window.parentClicks = (window.parentClicks || 0) + 1'>Transmitere facturi</a>",
-        )
-    )
+    counted = "<a href='#' onclick='window.parentClicks = (window.parentClicks || 0) + 1'>"
+    page = HOVER_MENU
+    for parent in ("Funcţionalităţi", "Transmitere facturi"):
+        page = page.replace(f"<a href='#'>{parent}</a>", f"{counted}{parent}</a>")
+    assert page.count(counted) == 2
+    kit.page.set_content(page)
     open_menu(kit.finder, INVOICES_PATH, arrived=invoices.CONFIGURE)
     open_menu(kit.finder, ALERTS_PATH, arrived=alerts.CONFIGURE)
     assert kit.page.get_by_role("button").inner_text() == "Configurează trimitere alertă"
