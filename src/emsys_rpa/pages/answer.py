@@ -4,6 +4,7 @@ error label. When the screen that should follow does not appear, that answer is 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -30,12 +31,12 @@ class Answer:
     """Bookmarks the screen before a click; ``read()`` returns what the portal said since."""
 
     def __init__(
-        self, finder: Finder, dialogs: DialogKeeper, before: set[str] | None = None
+        self, finder: Finder, dialogs: DialogKeeper, before: Iterable[Any] | None = None
     ) -> None:
-        """``before``: what the screen says now, when the caller has just read it."""
+        """``before``: the ``answer`` script's texts now, when the caller has just read them."""
         self.finder = finder
         self.dialogs = dialogs
-        self.before = said_now(finder) if before is None else before
+        self.before = said_now(finder) if before is None else {str(t) for t in before}
         self.mark = dialogs.mark()
 
     def read(self) -> str | None:

@@ -81,6 +81,12 @@ class _Grid:
         return self.frame.locator(css)
 
 
+def _redrawn(signature: str, prev_mark: str | None, before: _Grid) -> bool:
+    """A grid read with ``signature`` and ``prev_mark`` differs from ``before``, or was drawn
+    again since ``before`` was read (it no longer carries that read's mark)."""
+    return signature != before.signature or prev_mark != before.mark
+
+
 class HistoryGrid:
     def __init__(
         self,
@@ -148,7 +154,7 @@ class HistoryGrid:
             return None
         if not data or data["loading"]:
             return None
-        if unlike is not None and not self._redrawn(data, unlike):
+        if unlike is not None and not _redrawn(data["signature"], data.get("prevMark"), unlike):
             return None
         page = parse_grid(data["headers"], data["rows"], self.tz, date_headers=self.date_headers)
         locator = frame.locator(args["selector"]).nth(int(data["index"]))
@@ -163,10 +169,6 @@ class HistoryGrid:
             token,
             data.get("prevMark"),
         )
-
-    @staticmethod
-    def _redrawn(data: Any, before: _Grid) -> bool:
-        return bool(data["signature"] != before.signature or data.get("prevMark") != before.mark)
 
     def _wait_for_grid(self, frame: Frame, timeout_ms: float, before: _Grid | None = None) -> None:
         """Block until the grid appears (or differs from ``before``) in ``frame``, or timeout."""
@@ -324,7 +326,7 @@ class HistoryGrid:
             fresh = self._read_anywhere(mark=False)
             if fresh is None:
                 return None
-            redrawn = fresh.signature != grid.signature or fresh.prev_mark != grid.mark
+            redrawn = _redrawn(fresh.signature, fresh.prev_mark, grid)
             return (self._read_in(fresh.frame) or fresh) if redrawn else None
 
         def idle(wait_ms: float) -> None:

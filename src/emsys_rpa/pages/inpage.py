@@ -45,7 +45,7 @@ _TEXT = r"""(() => {
     : '{' + Object.keys(v).map(k => quote(k) + ':' + text(v[k])).join(',') + '}';
   return text;
 })()"""
-_TEXT_ENTRY = "__text"
+_TEXT_KEY = json.dumps("__text")  # its entry in the global, as the calls name it
 
 
 def _source(name: str) -> str:
@@ -82,7 +82,7 @@ def installer() -> str:
     """
     entries = [f"{json.dumps(n)}: {script(n)}" for n in _FRAME_SCRIPTS]
     entries += [f"{json.dumps(n)}: {element_script(n)}" for n in _ELEMENT_SCRIPTS]
-    entries.append(f"{json.dumps(_TEXT_ENTRY)}: {_TEXT}")
+    entries.append(f"{_TEXT_KEY}: {_TEXT}")
     key = json.dumps(_global())
     return (
         f"(() => {{ if (Object.prototype.hasOwnProperty.call(globalThis, {key})) return;\n"
@@ -124,7 +124,7 @@ def _call(name: str, how: str = "frame") -> str:
     head, ready, call = _CALLS[how]
     body = (
         f"const k = globalThis[{key}]; "
-        f"return {ready} ? k[{json.dumps(_TEXT_ENTRY)}](k[{entry}]{call}) : {missing};"
+        f"return {ready} ? k[{_TEXT_KEY}](k[{entry}]{call}) : {missing};"
     )
     return f"{head} => {{ {body} }}"
 
@@ -140,10 +140,10 @@ def run(frame: Frame, name: str, args: Any) -> Any:
 @cache
 def _pair(first: str, second: str) -> str:
     key, entry, missing = _quoted(first)
-    text, other = json.dumps(_TEXT_ENTRY), json.dumps(second)
+    other = json.dumps(second)
     return (
         f"(a) => {{ const k = globalThis[{key}]; "
-        f"return k ? k[{text}]([k[{entry}](a.first), k[{other}](a.second)]) : {missing}; }}"
+        f"return k ? k[{_TEXT_KEY}]([k[{entry}](a.first), k[{other}](a.second)]) : {missing}; }}"
     )
 
 
@@ -208,7 +208,6 @@ _AWAITED = {
 @cache
 def _until(name: str) -> str:
     key, entry, missing = _quoted(name)
-    text = json.dumps(_TEXT_ENTRY)
     return f"""(a) => {{ const k = globalThis[{key}]; if (!k) return {missing};
   return new Promise(resolve => {{
     const end = performance.now() + a.waitMs;
@@ -218,7 +217,7 @@ def _until(name: str) -> str:
       let r = look(a.args);
       const awaited = r !== null && ({_AWAITED[name]});
       if (awaited && a.then) {{ r = look(a.then); }}
-      if (awaited || performance.now() >= end) {{ resolve(k[{text}](r)); return; }}
+      if (awaited || performance.now() >= end) {{ resolve(k[{_TEXT_KEY}](r)); return; }}
       setTimeout(step, a.waitMs <= 250 ? 16 : 100);
     }};
     step();

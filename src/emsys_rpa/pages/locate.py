@@ -211,6 +211,11 @@ def _found_in(frame: Frame, result: Any) -> Found | None:
     )
 
 
+def _any_of(locators: Sequence[Locator]) -> Locator:
+    """One locator matching what any of ``locators`` matches (one question, one round trip)."""
+    return reduce(lambda a, b: a.or_(b), locators)
+
+
 class _GaveUp(Exception):
     """A wait asked to end on a server error met one."""
 
@@ -377,7 +382,7 @@ class Finder:
         if not rest:
             return None
         self.probes += 1
-        if reduce(lambda a, b: a.or_(b), [c for _, c in rest]).count() == 0:
+        if _any_of([c for _, c in rest]).count() == 0:
             return None
         for index, candidate in rest[:-1]:
             self.probes += 1
@@ -431,7 +436,11 @@ class Finder:
 
     def _seen_in_page(self, target: Target, wait_ms: float) -> Found | None:
         waited = self._wait_in_page(target, wait_ms, seen=True)
-        found = _found_in(*waited) if waited is not None else None
+        return self._taken(target, *waited) if waited is not None else None
+
+    def _taken(self, target: Target, frame: Frame, answer: Any) -> Found | None:
+        """The target as a perceive ``answer`` in ``frame`` found it, noted as found."""
+        found = _found_in(frame, answer)
         if found is not None:
             self._note(target, found)
             self._server_error = None
@@ -474,7 +483,7 @@ class Finder:
                 candidates = list(target.find(frame))
             if not candidates:
                 return
-            union = reduce(lambda a, b: a.or_(b), candidates)
+            union = _any_of(candidates)
             union.filter(visible=True).first.wait_for(state="attached", timeout=wait_ms)
         except PlaywrightError:
             return
@@ -499,7 +508,7 @@ class Finder:
         if frames is None:
             # Usually just asked for by a click whose answer is on its way: let the page wait
             # for it first, rather than look once too early and then wait.
-            early = self._seen_in_page(target, FIRST_WAIT_MS)
+            early = self.seen_soon(target)
             if early is not None:
                 return early
 
@@ -563,11 +572,7 @@ class Finder:
             )
         except PlaywrightError:
             return None, None  # navigating
-        found = _found_in(frame, result) if result else None
-        if found is not None:
-            self._note(target, found)
-            self._server_error = None
-        return found, answer
+        return (self._taken(target, frame, result) if result else None), answer
 
     def find_with(self, target: Target, script: str, args: Any) -> tuple[Found, Any]:
         """``target`` as ``find`` finds it, and ``script``'s answer from the same look when
@@ -588,7 +593,7 @@ class Finder:
                     continue
                 candidates = [c.filter(visible=True) for c in target.find(frame)]
                 self.probes += 1
-                if candidates and reduce(lambda a, b: a.or_(b), candidates).count() > 0:
+                if candidates and _any_of(candidates).count() > 0:
                     return True
             except PlaywrightError:
                 continue  # navigating: looked at again on the next pass

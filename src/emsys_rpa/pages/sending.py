@@ -288,7 +288,7 @@ def press_then_expect(
     (a validation message, a red label, an alert's text) is the reason given."""
     # The screen's answers so far are read with the control, in the same look where it can.
     found, said = finder.find_with(control, "answer", {})
-    answer = Answer(finder, dialogs, before=None if said is None else {str(t) for t in said})
+    answer = Answer(finder, dialogs, before=said)
     log.info("pressing", control=control.what)
     click(found.locator, control.what)
     shown = finder.wait_for(expected)
